@@ -1,0 +1,73 @@
+# vnsearch: Vietnamese full-text search on SQLite FTS5.
+#   make          build build/vnindex and build/vnquery
+#   make run      install missing Debian packages, build, index corpus/, search
+#   make test     build with address+undefined sanitizers and run every test
+#   make bench    benchmarks against SQLite's unicode61 (needs ../shared)
+
+PKGS     := sqlite3 icu-uc icu-i18n zlib
+CC       ?= cc
+OPT      ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -Icommon -Iindexer -Iquery -D_GNU_SOURCE
+CFLAGS   += -std=c11 $(OPT) -Wall -Wextra -Werror -Wshadow -Wvla $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+COMMON_SRC  := $(wildcard common/*.c)
+INDEXER_SRC := $(wildcard indexer/*.c)
+QUERY_SRC   := $(wildcard query/*.c)
+TEST_SRC    := $(wildcard tests/test_*.c)
+
+B  := build
+BA := build/asan
+obj  = $(patsubst %.c,$(B)/obj/%.o,$(1))
+aobj = $(patsubst %.c,$(BA)/obj/%.o,$(1))
+
+# Everything but the two main.c files, so unit tests can link any module.
+LIB_OBJ   := $(call obj,$(COMMON_SRC))
+ALIB_OBJ  := $(call aobj,$(COMMON_SRC) $(filter-out %/main.c,$(INDEXER_SRC) $(QUERY_SRC)))
+TESTS     := $(patsubst tests/%.c,$(BA)/%,$(TEST_SRC))
+
+.PHONY: all run deps test unit e2e bench clean
+all: $(B)/vnindex $(B)/vnquery
+
+$(B)/obj/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BA)/obj/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
+
+$(B)/vnindex: $(LIB_OBJ) $(call obj,$(INDEXER_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/vnquery: $(LIB_OBJ) $(call obj,$(QUERY_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BA)/vnindex: $(call aobj,$(COMMON_SRC) $(INDEXER_SRC))
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+$(BA)/vnquery: $(call aobj,$(COMMON_SRC) $(QUERY_SRC))
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+$(BA)/test_%: tests/test_%.c $(ALIB_OBJ)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) -lcmocka
+
+# Installs what is missing (apt-get as root, else sudo); a no-op when all is there.
+deps:
+	@scripts/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(B)/vnindex --db $(B)/corpus.db corpus
+	$(B)/vnquery --db $(B)/corpus.db tinh giản biên chế
+
+test: deps
+	@$(MAKE) --no-print-directory $(TESTS) $(BA)/vnindex $(BA)/vnquery
+	@tests/run.sh $(BA)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench.sh
+
+clean:
+	rm -rf $(B)
