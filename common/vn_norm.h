@@ -51,6 +51,11 @@ void vn_norm_close(vn_norm *nm);
 int vn_norm_tokens(vn_norm *nm, const char *src, size_t n, vn_token_fn fn,
                    void *ctx, size_t *ninvalid, vn_err *err);
 
+/* The same, always through ICU's break iterator: the reference that the
+ * fast path for Latin-script text is tested against. */
+int vn_norm_tokens_icu(vn_norm *nm, const char *src, size_t n, vn_token_fn fn,
+                       void *ctx, size_t *ninvalid, vn_err *err);
+
 /* Canonical and folded forms of one word, with no splitting: src is taken
  * as a single token. canon and fold (either may be NULL) are reset first.
  * OUT: *has_marks (may be NULL). */

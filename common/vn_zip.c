@@ -1,0 +1,185 @@
+/* vn_zip.c: see vn_zip.h.
+ * Layout: [format byte 1][LEB128 uncompressed length][zlib stream].
+ * Both directions write straight into the caller's vn_buf after reserving
+ * room, and on failure leave its length and contents as they were. */
+#define ZLIB_CONST /* lets next_in point at const input */
+#include "vn_zip.h"
+
+#include <assert.h>
+#include <limits.h>
+#include <stdint.h>
+#include <zlib.h>
+
+#define ZIP_FORMAT 1                     /* the only format byte we write or read */
+#define ZIP_MAX_TEXT (UINT64_C(1) << 30) /* 1 GiB: largest text we store */
+#define ZIP_MAX_VARINT 10                /* bytes in the longest LEB128 we accept */
+
+/* Write v as LEB128 at out; returns the number of bytes written (<= 10). */
+static size_t put_varint(unsigned char *out, uint64_t v)
+{
+    size_t i = 0;
+    while (v >= 0x80) {
+        out[i++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    out[i++] = (unsigned char)v;
+    return i;
+}
+
+/* Read the LEB128 length at p[*pos..n); advance *pos past it.
+ * Rejects a varint that runs off the end, one longer than 10 bytes, and
+ * any value above ZIP_MAX_TEXT (checked before shifting, so no bits are
+ * silently lost). */
+static int get_varint(const unsigned char *p, size_t n, size_t *pos,
+                      size_t *out, vn_err *err)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0, shift = 0;; i++, shift += 7) {
+        if (i == ZIP_MAX_VARINT)
+            return vn_err_set(err, VN_EZIP,
+                              "stored text damaged: length longer than %d bytes",
+                              ZIP_MAX_VARINT);
+        if (*pos >= n)
+            return vn_err_set(err, VN_EZIP,
+                              "stored text truncated inside its length");
+        unsigned char b = p[(*pos)++];
+        uint64_t part = b & 0x7f;
+        if (part <= (ZIP_MAX_TEXT >> shift))
+            v += part << shift;
+        if (part > (ZIP_MAX_TEXT >> shift) || v > ZIP_MAX_TEXT)
+            return vn_err_set(err, VN_EZIP,
+                              "stored text too large (declared length over 1 GiB)");
+        if (!(b & 0x80))
+            break;
+    }
+    *out = (size_t)v;
+    return VN_OK;
+}
+
+/* Map a zlib failure to our code and a message naming zlib's code/msg. */
+static int zlib_fail(vn_err *err, const char *what, int zrc, const z_stream *zs)
+{
+    const char *msg = zs->msg != NULL ? zs->msg : zError(zrc);
+    int code = zrc == Z_MEM_ERROR ? VN_ENOMEM : VN_EZIP;
+    return vn_err_set(err, code, "zlib %s failed: %s (code %d)", what,
+                      msg != NULL ? msg : "no message", zrc);
+}
+
+/* Deflate n bytes at src into out (room for cap bytes); *nout gets the
+ * stream's size. */
+static int deflate_into(const void *src, size_t n, int level,
+                        unsigned char *out, size_t cap, size_t *nout,
+                        vn_err *err)
+{
+    z_stream zs = {0};
+    int zrc = deflateInit(&zs, level);
+    if (zrc != Z_OK)
+        return zlib_fail(err, "deflateInit", zrc, &zs);
+    zs.next_in = src;
+    zs.avail_in = (uInt)n;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    zrc = deflate(&zs, Z_FINISH);
+    int rc = VN_OK;
+    if (zrc != Z_STREAM_END)
+        rc = zlib_fail(err, "deflate", zrc == Z_OK ? Z_BUF_ERROR : zrc, &zs);
+    *nout = cap - zs.avail_out;
+    deflateEnd(&zs);
+    return rc;
+}
+
+int vn_zip_pack(const void *src, size_t n, int level, vn_buf *dst,
+                vn_err *err)
+{
+    assert(dst != NULL && (src != NULL || n == 0));
+    if (level < 0 || level > 9)
+        return vn_err_set(err, VN_EINVAL,
+                          "zlib level %d out of range 0-9", level);
+    if (n > ZIP_MAX_TEXT)
+        return vn_err_set(err, VN_EINVAL,
+                          "text too large to store (%zu bytes, limit 1 GiB)", n);
+
+    /* Reserve header + worst-case stream, then write in place. */
+    size_t bound = deflateBound(NULL, (uLong)n);
+    size_t head_max = 1 + ZIP_MAX_VARINT;
+    if (vn_buf_reserve(dst, head_max + bound) != VN_OK)
+        return vn_err_set(err, VN_ENOMEM,
+                          "out of memory packing %zu bytes", n);
+    unsigned char *out = (unsigned char *)dst->data + dst->len;
+    out[0] = ZIP_FORMAT;
+    size_t nhead = 1 + put_varint(out + 1, n);
+
+    size_t nz = 0;
+    int rc = deflate_into(src, n, level, out + nhead, bound, &nz, err);
+    if (rc == VN_OK)
+        dst->len += nhead + nz;
+    dst->data[dst->len] = '\0';
+    return rc;
+}
+
+/* Inflate the zlib stream at p (n bytes) into exactly want bytes at out.
+ * The stream must end, use all its input, and fill out exactly. */
+static int inflate_into(const unsigned char *p, size_t n, unsigned char *out,
+                        size_t want, vn_err *err)
+{
+    z_stream zs = {0};
+    int zrc = inflateInit(&zs);
+    if (zrc != Z_OK)
+        return zlib_fail(err, "inflateInit", zrc, &zs);
+    zs.next_in = p;
+    zs.avail_in = (uInt)n;
+    zs.next_out = out;
+    zs.avail_out = (uInt)want;
+    zrc = inflate(&zs, Z_FINISH);
+
+    int rc = VN_OK;
+    if (zrc == Z_STREAM_END && zs.avail_in != 0)
+        rc = vn_err_set(err, VN_EZIP,
+                        "stored text damaged: %u bytes after the zlib stream",
+                        zs.avail_in);
+    else if (zrc == Z_STREAM_END && zs.avail_out != 0)
+        rc = vn_err_set(err, VN_EZIP,
+                        "stored text damaged: %zu bytes declared, %zu inflated",
+                        want, want - zs.avail_out);
+    else if ((zrc == Z_BUF_ERROR || zrc == Z_OK) && zs.avail_in != 0)
+        rc = vn_err_set(err, VN_EZIP,
+                        "stored text damaged: zlib stream longer than the "
+                        "declared %zu bytes (zlib code %d)", want, zrc);
+    else if (zrc == Z_BUF_ERROR || zrc == Z_OK)
+        rc = vn_err_set(err, VN_EZIP,
+                        "stored text truncated: zlib stream ends early "
+                        "(zlib code %d)", zrc);
+    else if (zrc != Z_STREAM_END)
+        rc = zlib_fail(err, "inflate", zrc, &zs);
+    inflateEnd(&zs);
+    return rc;
+}
+
+int vn_zip_unpack(const void *src, size_t n, vn_buf *dst, vn_err *err)
+{
+    assert(dst != NULL && (src != NULL || n == 0));
+    const unsigned char *p = src;
+    if (n == 0)
+        return vn_err_set(err, VN_EZIP, "stored text is empty (no format byte)");
+    if (p[0] != ZIP_FORMAT)
+        return vn_err_set(err, VN_EZIP,
+                          "stored text has unknown format byte %u", p[0]);
+
+    size_t pos = 1, want = 0;
+    int rc = get_varint(p, n, &pos, &want, err);
+    if (rc != VN_OK)
+        return rc;
+    if (n - pos > UINT_MAX)
+        return vn_err_set(err, VN_EZIP,
+                          "stored text too large (%zu compressed bytes)", n - pos);
+
+    if (vn_buf_reserve(dst, want) != VN_OK)
+        return vn_err_set(err, VN_ENOMEM,
+                          "out of memory unpacking %zu bytes", want);
+    rc = inflate_into(p + pos, n - pos, (unsigned char *)dst->data + dst->len,
+                      want, err);
+    if (rc == VN_OK)
+        dst->len += want;
+    dst->data[dst->len] = '\0';
+    return rc;
+}
