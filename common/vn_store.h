@@ -1,0 +1,115 @@
+/* vn_store.h: the one SQLite file that holds an archive's index.
+ *
+ * Schema (VN_STORE_SCHEMA):
+ *   vn_meta(key, value)          schema and tokenizer versions, run stats
+ *   article(id, path UNIQUE, url, title, date, author, size, mtime, hash,
+ *           body)                 body = vn_zip stored form of the text
+ *   article_text                  view: id, title, vn_unzip(body) AS body
+ *   article_fts                   FTS5(title, body), external content
+ *                                 article_text, tokenizer `vietnamese`,
+ *                                 detail=full
+ *   vn_spelling(fold, canon)      spellings of indexed words, for queries
+ *                                 typed without diacritics (see vn_tok.h)
+ * WAL mode: readers never wait for the indexer, nor it for them.
+ * Opening registers vn_unzip(), the tokenizer and the vn_snip functions
+ * on the connection. A database made by another schema or tokenizer
+ * version gives VN_EVERSION with a message naming `vnindex --rebuild`.
+ *
+ * A vn_store is used by one thread at a time. Calls return VN_OK or an
+ * error code and fill *err. */
+#ifndef VN_STORE_H
+#define VN_STORE_H
+
+#include "vn_err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VN_STORE_SCHEMA "1"
+
+typedef struct vn_store vn_store;
+
+enum { VN_STORE_READ = 0, VN_STORE_WRITE = 1 };
+
+/* An article to store. All fields borrowed for the call; url, date,
+ * author and body_z may be NULL. body_z, when given, is body already in
+ * vn_zip's stored form (so a worker thread can compress). */
+typedef struct vn_doc {
+    const char *path, *url, *title, *date, *author;
+    const char *body;
+    size_t body_len;
+    const void *body_z;
+    size_t body_z_len;
+    int64_t size, mtime;   /* of the file: bytes, seconds since the epoch */
+    int64_t hash;          /* of the file's bytes */
+} vn_doc;
+
+/* What the store knows of a file. */
+typedef struct vn_stored {
+    int64_t id, size, mtime, hash;
+} vn_stored;
+
+/* One search result. Strings borrowed until the callback returns; url,
+ * date and author may be NULL. snippet carries VN_SNIP_OPEN/CLOSE marks. */
+typedef struct vn_hit {
+    int64_t id;
+    int rank;              /* 1-based, counting from the first result */
+    double score;          /* lower is better */
+    const char *path, *url, *title, *date, *author, *snippet;
+} vn_hit;
+
+typedef int (*vn_hit_fn)(void *ctx, const vn_hit *hit);
+
+/* Open the database at path. VN_STORE_WRITE creates it (and its schema)
+ * when missing; VN_STORE_READ needs it to exist and opens it read-only.
+ * OUT: *out, released with vn_store_close. */
+int vn_store_open(const char *path, int mode, vn_store **out, vn_err *err);
+/* Accepts NULL. */
+void vn_store_close(vn_store *st);
+
+/* Drop every article and spelling and recreate the schema at the current
+ * versions (vnindex --rebuild). Needs VN_STORE_WRITE. */
+int vn_store_reset(vn_store *st, vn_err *err);
+
+/* Transactions around batches of writes. Rollback is safe when none is
+ * open. */
+int vn_store_begin(vn_store *st, vn_err *err);
+int vn_store_commit(vn_store *st, vn_err *err);
+void vn_store_rollback(vn_store *st);
+
+/* What is stored for path: VN_OK and *out, or VN_ENOTFOUND. */
+int vn_store_lookup(vn_store *st, const char *path, vn_stored *out, vn_err *err);
+
+/* Store doc as a new article (replace_id == 0) or in place of article
+ * replace_id, index included. */
+int vn_store_put(vn_store *st, const vn_doc *doc, int64_t replace_id, vn_err *err);
+
+/* Record a new mtime for an article whose bytes did not change. */
+int vn_store_touch(vn_store *st, int64_t id, int64_t mtime, vn_err *err);
+
+/* Remove an article and its index entries. */
+int vn_store_delete(vn_store *st, int64_t id, vn_err *err);
+
+/* Call fn(ctx, id, path) for each article whose path is root or lies
+ * under root/ (root without a trailing slash). A non-zero return stops
+ * the walk and is passed back. Do not write from fn: collect, then act. */
+int vn_store_each_under(vn_store *st, const char *root,
+                        int (*fn)(void *ctx, int64_t id, const char *path),
+                        void *ctx, vn_err *err);
+
+/* Search with an FTS5 expression (from vn_query_parse). Calls fn for each
+ * result on the page [offset, offset + limit), best first: BM25 with the
+ * title weighted above the body, times a bonus for query words standing
+ * adjacent and in order. OUT: *total (may be NULL) counts every match. */
+int vn_store_search(vn_store *st, const char *match, int limit, int offset,
+                    vn_hit_fn fn, void *ctx, int64_t *total, vn_err *err);
+
+/* Count of articles. */
+int vn_store_count(vn_store *st, int64_t *n, vn_err *err);
+
+/* Read or write a vn_meta value. OUT: *value (caller frees), NULL when
+ * the key is absent. */
+int vn_store_meta_get(vn_store *st, const char *key, char **value, vn_err *err);
+int vn_store_meta_set(vn_store *st, const char *key, const char *value, vn_err *err);
+
+#endif

@@ -1,0 +1,324 @@
+/* vn_tok.c: see vn_tok.h. */
+#include "vn_tok.h"
+
+#include "vn_buf.h"
+#include "vn_norm.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SPELL_SLOTS_MAX (1u << 20) /* flush and forget past this many */
+#define PREFIX_MAX 64              /* canonical prefixes for one prefix word */
+
+/* A set of canonical spellings (with marks) seen while indexing. */
+typedef struct spell_set {
+    uint32_t *slot;   /* arena offsets; 0 = empty */
+    size_t nslot, nused;
+    vn_buf arena;     /* "canon\0fold\0" records, offset 0 unused */
+    size_t flushed;   /* arena bytes already written to vn_spelling */
+} spell_set;
+
+struct vn_tok {
+    sqlite3 *db;
+    vn_norm *nm;
+    sqlite3_stmt *lookup;  /* spellings of one folded form */
+    sqlite3_stmt *range;   /* spellings whose folded form has a prefix */
+    int collect;
+    spell_set spell;
+};
+
+/* ---- the spelling set ---------------------------------------------------- */
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static int spell_grow(spell_set *ss)
+{
+    size_t n = ss->nslot ? ss->nslot * 2 : 4096;
+    uint32_t *slot = calloc(n, sizeof *slot);
+    if (slot == NULL)
+        return VN_ENOMEM;
+    for (size_t i = 0; i < ss->nslot; i++) {
+        uint32_t at = ss->slot[i];
+        if (at == 0)
+            continue;
+        const char *s = ss->arena.data + at;
+        size_t j = hash_bytes(s, strlen(s)) & (n - 1);
+        while (slot[j] != 0)
+            j = (j + 1) & (n - 1);
+        slot[j] = at;
+    }
+    free(ss->slot);
+    ss->slot = slot;
+    ss->nslot = n;
+    return VN_OK;
+}
+
+/* Remember canon (and its fold) unless already known. */
+static int spell_add(spell_set *ss, const vn_token *t)
+{
+    int rc = VN_OK;
+    if (ss->nused * 2 >= ss->nslot)
+        rc = spell_grow(ss);
+    if (rc != VN_OK)
+        return rc;
+    size_t j = hash_bytes(t->canon, t->ncanon) & (ss->nslot - 1);
+    for (; ss->slot[j] != 0; j = (j + 1) & (ss->nslot - 1)) {
+        const char *s = ss->arena.data + ss->slot[j];
+        if (strncmp(s, t->canon, t->ncanon) == 0 && s[t->ncanon] == '\0')
+            return VN_OK;
+    }
+    if (ss->arena.len == 0)
+        vn_buf_add_rc(&ss->arena, "", 1, &rc);
+    size_t at = ss->arena.len;
+    vn_buf_add_rc(&ss->arena, t->canon, t->ncanon, &rc);
+    vn_buf_add_rc(&ss->arena, "", 1, &rc);
+    vn_buf_add_rc(&ss->arena, t->fold, t->nfold, &rc);
+    vn_buf_add_rc(&ss->arena, "", 1, &rc);
+    if (rc == VN_OK) {
+        ss->slot[j] = (uint32_t)at;
+        ss->nused++;
+    }
+    return rc;
+}
+
+static void spell_free(spell_set *ss)
+{
+    free(ss->slot);
+    vn_buf_free(&ss->arena);
+    memset(ss, 0, sizeof *ss);
+}
+
+/* ---- the tokenizer --------------------------------------------------------- */
+
+typedef struct tok_call {
+    vn_tok *tok;
+    void *ctx;
+    int (*xToken)(void *, int, const char *, int, int, int);
+    const char *text; /* what is being tokenized */
+    int query;       /* expand words typed without marks */
+    int prefix;      /* the word is a prefix (word*) */
+    int rc;          /* an SQLite code when a callback failed */
+} tok_call;
+
+/* Bytes in the first nchars code points of s[0..n). */
+static size_t prefix_bytes(const char *s, size_t n, size_t nchars)
+{
+    size_t chars = 0;
+    for (size_t k = 0; k < n; k++)
+        if (((unsigned char)s[k] & 0xC0) != 0x80 && chars++ == nchars)
+            return k;
+    return n;
+}
+
+/* Emit every spelling the lookup statement returns as a colocated
+ * synonym of the word w already emitted. With nchars > 0 (a prefix),
+ * emit the first nchars characters of each, once. */
+static int emit_spellings(tok_call *tc, sqlite3_stmt *st, const char *w, size_t nw,
+                          const vn_token *t, size_t nchars)
+{
+    char seen[PREFIX_MAX][64];
+    int nseen = 0, rc = SQLITE_OK;
+    while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const char *s = (const char *)sqlite3_column_text(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (nchars > 0)
+            n = prefix_bytes(s, n, nchars);
+        if ((n == nw && memcmp(s, w, n) == 0) || n >= sizeof seen[0])
+            continue;
+        int dup = 0;
+        for (int i = 0; i < nseen && !dup; i++)
+            dup = strncmp(seen[i], s, n) == 0 && seen[i][n] == '\0';
+        if (dup || nseen == PREFIX_MAX)
+            continue;
+        memcpy(seen[nseen], s, n);
+        seen[nseen++][n] = '\0';
+        rc = tc->xToken(tc->ctx, FTS5_TOKEN_COLOCATED, s, (int)n, (int)t->start, (int)t->end);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int prepare_lookups(vn_tok *tok)
+{
+    if (tok->lookup != NULL)
+        return SQLITE_OK;
+    int rc = sqlite3_prepare_v3(tok->db,
+        "SELECT canon FROM vn_spelling WHERE fold = ?1", -1,
+        SQLITE_PREPARE_PERSISTENT, &tok->lookup, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(tok->db,
+            "SELECT canon FROM vn_spelling WHERE fold >= ?1 AND fold < ?1 || x'f48fbfbf'"
+            " ORDER BY length(canon) LIMIT 2000", -1,
+            SQLITE_PREPARE_PERSISTENT, &tok->range, NULL);
+    return rc;
+}
+
+/* The synonyms of the word w (typed without marks, already emitted). */
+static int expand(tok_call *tc, const char *w, size_t nw, const vn_token *t)
+{
+    vn_tok *tok = tc->tok;
+    if (prepare_lookups(tok) != SQLITE_OK)
+        return SQLITE_OK; /* no spelling table: the word stands for itself */
+    sqlite3_stmt *st = tc->prefix ? tok->range : tok->lookup;
+    size_t nchars = 0;
+    for (size_t i = 0; tc->prefix && i < nw; i++)
+        nchars += ((unsigned char)w[i] & 0xC0) != 0x80;
+    sqlite3_bind_text(st, 1, w, (int)nw, SQLITE_STATIC);
+    return emit_spellings(tc, st, w, nw, t, nchars);
+}
+
+/* A prefix typed in ASCII is looked up as typed, lower-cased: the
+ * whole-syllable rules (ki -> ky) must not turn kim* into kym*. */
+static int ascii_prefix(const tok_call *tc, const vn_token *t, char *dst, size_t cap)
+{
+    size_t n = t->end - t->start;
+    if (!tc->prefix || t->has_marks || n >= cap)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)tc->text[t->start + i];
+        if (c >= 0x80)
+            return 0;
+        dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    dst[n] = '\0';
+    return 1;
+}
+
+static int on_token(void *ctx, const vn_token *t)
+{
+    tok_call *tc = ctx;
+    char low[64];
+    const char *w = t->canon;
+    size_t nw = t->ncanon;
+    if (tc->tok->collect && t->has_marks && spell_add(&tc->tok->spell, t) != VN_OK)
+        return tc->rc = SQLITE_NOMEM;
+    if (ascii_prefix(tc, t, low, sizeof low)) {
+        w = low;
+        nw = strlen(low);
+    }
+    int rc = tc->xToken(tc->ctx, 0, w, (int)nw, (int)t->start, (int)t->end);
+    if (rc == SQLITE_OK && tc->query && !t->has_marks)
+        rc = expand(tc, w, nw, t);
+    if (rc != SQLITE_OK)
+        tc->rc = rc;
+    return rc;
+}
+
+static int x_create(void *user, const char **argv, int argc, Fts5Tokenizer **out)
+{
+    (void)argv;
+    *out = argc == 0 ? (Fts5Tokenizer *)user : NULL;
+    return argc == 0 ? SQLITE_OK : SQLITE_ERROR;
+}
+
+static void x_delete(Fts5Tokenizer *t)
+{
+    (void)t; /* the vn_tok belongs to the connection, freed in x_destroy */
+}
+
+static int x_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int ntext,
+                      int (*xToken)(void *, int, const char *, int, int, int))
+{
+    tok_call tc = {
+        .tok = (vn_tok *)t, .ctx = ctx, .xToken = xToken, .text = text,
+        .query = (flags & FTS5_TOKENIZE_QUERY) != 0,
+        .prefix = (flags & FTS5_TOKENIZE_PREFIX) != 0,
+    };
+    vn_err err;
+    if (ntext <= 0)
+        return SQLITE_OK;
+    int rc = vn_norm_tokens(tc.tok->nm, text, (size_t)ntext, on_token, &tc, NULL, &err);
+    if (rc == VN_OK)
+        return SQLITE_OK;
+    return tc.rc != SQLITE_OK ? tc.rc : rc == VN_ENOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
+}
+
+static void x_destroy(void *user)
+{
+    vn_tok *tok = user;
+    sqlite3_finalize(tok->lookup);
+    sqlite3_finalize(tok->range);
+    vn_norm_close(tok->nm);
+    spell_free(&tok->spell);
+    free(tok);
+}
+
+/* ---- registration ------------------------------------------------------------ */
+
+fts5_api *vn_tok_api(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return api;
+}
+
+int vn_tok_register(sqlite3 *db, vn_tok **out, vn_err *err)
+{
+    static fts5_tokenizer methods = {x_create, x_delete, x_tokenize};
+    fts5_api *api = vn_tok_api(db);
+    vn_tok *tok = NULL;
+    if (out != NULL)
+        *out = NULL;
+    if (api == NULL)
+        return vn_err_set(err, VN_EDB, "this SQLite has no FTS5");
+    tok = calloc(1, sizeof *tok);
+    if (tok == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    tok->db = db;
+    int rc = vn_norm_open(&tok->nm, err);
+    if (rc != VN_OK) {
+        free(tok);
+        return rc;
+    }
+    if (api->xCreateTokenizer(api, VN_TOK_NAME, tok, &methods, x_destroy) != SQLITE_OK) {
+        x_destroy(tok);
+        return vn_err_set(err, VN_EDB, "cannot register tokenizer: %s", sqlite3_errmsg(db));
+    }
+    if (out != NULL)
+        *out = tok;
+    return VN_OK;
+}
+
+void vn_tok_collect(vn_tok *tok, int on)
+{
+    tok->collect = on;
+}
+
+int vn_tok_flush(vn_tok *tok, vn_err *err)
+{
+    spell_set *ss = &tok->spell;
+    sqlite3_stmt *st = NULL;
+    if (ss->arena.len <= ss->flushed)
+        return VN_OK;
+    int rc = sqlite3_prepare_v2(tok->db,
+        "INSERT OR IGNORE INTO vn_spelling(fold, canon) VALUES (?1, ?2)", -1, &st, NULL);
+    size_t at = ss->flushed ? ss->flushed : 1;
+    while (rc == SQLITE_OK && at < ss->arena.len) {
+        const char *canon = ss->arena.data + at;
+        const char *fold = canon + strlen(canon) + 1;
+        sqlite3_bind_text(st, 1, fold, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, canon, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(tok->db);
+        sqlite3_reset(st);
+        at = (size_t)(fold - ss->arena.data) + strlen(fold) + 1;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return vn_err_set(err, VN_EDB, "cannot save spellings: %s", sqlite3_errmsg(tok->db));
+    ss->flushed = ss->arena.len;
+    if (ss->nused >= SPELL_SLOTS_MAX) /* bound memory: forget, re-insert later */
+        spell_free(ss);
+    return VN_OK;
+}

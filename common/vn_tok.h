@@ -1,0 +1,44 @@
+/* vn_tok.h: the FTS5 tokenizer `vietnamese`, registered through fts5_api.
+ *
+ * Documents: each word is indexed once, in vn_norm's canonical form, with
+ * its byte offsets in the original text.
+ * Queries (FTS5_TOKENIZE_QUERY): a word typed with diacritics stands for
+ * its canonical spelling only; a word typed without them also stands for
+ * every canonical spelling in this index that folds to it (bien -> biên,
+ * biến, biển...), emitted as colocated synonyms so that FTS5 matches them
+ * in phrases, NEAR and AND alike, and highlights the accented text. The
+ * spellings come from the table vn_spelling(fold, canon), read with one
+ * indexed lookup per word; the indexer fills it through vn_tok_flush.
+ * A prefix query (bie*) stands for the canonical prefixes of the same
+ * length (bie, biê, biế, ...).
+ *
+ * One vn_tok per connection, owned by SQLite: it lives until the
+ * connection closes. Calls return VN_OK or an error code and fill *err. */
+#ifndef VN_TOK_H
+#define VN_TOK_H
+
+#include "vn_err.h"
+
+#include <sqlite3.h>
+
+#define VN_TOK_NAME "vietnamese"
+#define VN_TOK_VERSION "1" /* bump when indexed tokens change */
+
+typedef struct vn_tok vn_tok;
+
+/* The connection's fts5_api, or NULL when SQLite lacks FTS5.
+ * Borrowed: valid while db is open. */
+fts5_api *vn_tok_api(sqlite3 *db);
+
+/* Register the tokenizer on db. OUT: *out (may be NULL) is borrowed and
+ * valid until db is closed. */
+int vn_tok_register(sqlite3 *db, vn_tok **out, vn_err *err);
+
+/* Start (on != 0) or stop remembering the spellings of indexed words. */
+void vn_tok_collect(vn_tok *tok, int on);
+
+/* Write the spellings remembered since the last flush into vn_spelling,
+ * inside the caller's transaction. */
+int vn_tok_flush(vn_tok *tok, vn_err *err);
+
+#endif
