@@ -19,7 +19,7 @@
 #include <stddef.h>
 
 typedef struct vn_article {
-    char *title;   /* never NULL on VN_OK; may be "" for an empty file */
+    char *title;   /* never NULL and never empty on VN_OK */
     char *date;    /* "YYYY-MM-DD", or NULL when no date was found */
     char *author;  /* or NULL */
     char *url;     /* or NULL (a .txt file carries none) */

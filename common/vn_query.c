@@ -1,0 +1,370 @@
+/* vn_query.c: see vn_query.h.
+ *
+ * Grammar, as implemented (whitespace = NUL or any Unicode White_Space):
+ *   query   := chunk*
+ *   chunk   := "OR" | "AND" | "NOT"           (upper case, the whole chunk)
+ *            | '-'* ["title:"] (phrase | word)
+ *   phrase  := '"' text-without-quote ['"'] '*'*   (unclosed: to the end)
+ *   word    := run of non-space, non-'"' code points, trailing '*'s
+ *   A '"' inside a word ends the word and opens a phrase. A "title:" (or
+ *   "-title:") standing alone applies to the next chunk. An item with no
+ *   letter or digit (u_isalnum) is dropped, so is a lone '-' or '*'.
+ *   A trailing '*' marks a prefix when the word (for a phrase: its last
+ *   word) has at least 2 code points; otherwise it is dropped.
+ *
+ * Keywords act on their neighbours: NOT excludes the item right after it
+ * (else it is dropped); OR joins the positive items right before and after
+ * it (else it is dropped); AND is dropped. An exclusion between two items
+ * breaks an OR chain.
+ *
+ * Output: "G1 AND G2 ...", each Gi one item or "(I OR I ...)", wrapped in
+ * parentheses when exclusions follow as "NOT N" or "NOT (N1 OR N2 ...)".
+ * FTS5 ranks NOT above AND above OR, so every compound operand gets its
+ * parentheses. Each item is an FTS5 string, optionally preceded by
+ * "title : " and followed by " *"; nothing the user typed appears outside
+ * the quotes. Invalid UTF-8 becomes U+FFFD and NUL a space, so the result
+ * is valid, NUL-terminated UTF-8.
+ *
+ * When only exclusions were typed, match is NULL and npositive is 0, but
+ * nnegative still counts the exclusions, so a caller can say why nothing
+ * was searched.
+ *
+ * Cost: one pass over the text, one over the items; linear in n. */
+#include "vn_query.h"
+
+#include "vn_buf.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { TK_END, TK_ITEM, TK_OR, TK_AND, TK_NOT };
+
+/* One word or phrase the user typed. */
+typedef struct item {
+    int32_t off, len; /* its text as typed: bytes of the input */
+    int is_neg;       /* excluded */
+    int in_title;     /* title: column filter */
+    int is_prefix;    /* ends with a prefix star */
+    int or_prev;      /* positive: OR joins it to the previous positive */
+} item;
+
+typedef struct item_vec {
+    item *v;
+    size_t n, cap;
+} item_vec;
+
+typedef struct lexer {
+    const uint8_t *s;
+    int32_t n, i;
+    int carry_neg, carry_title; /* a "title:" standing alone: for the next */
+} lexer;
+
+typedef struct parser {
+    item_vec pos, neg;
+    int not_pending; /* the last token was NOT */
+    int or_pending;  /* the last token was OR, after a positive item */
+    int last_pos;    /* the last item was positive */
+    int has_or;
+} parser;
+
+static int is_space(UChar32 c)
+{
+    return c == 0 || (c > 0 && u_isUWhiteSpace(c));
+}
+
+/* Decode the code point at *i and advance; invalid bytes give -1. */
+static UChar32 next_cp(const uint8_t *s, int32_t *i, int32_t n)
+{
+    UChar32 c;
+    U8_NEXT(s, *i, n, c);
+    return c;
+}
+
+static int has_alnum(const uint8_t *s, int32_t n)
+{
+    for (int32_t i = 0; i < n;) {
+        UChar32 c = next_cp(s, &i, n);
+        if (c >= 0 && u_isalnum(c))
+            return 1;
+    }
+    return 0;
+}
+
+/* Code points after the last space: the length of the last word. */
+static int32_t last_word_cps(const uint8_t *s, int32_t n)
+{
+    int32_t count = 0;
+    for (int32_t i = 0; i < n;)
+        count = is_space(next_cp(s, &i, n)) ? 0 : count + 1;
+    return count;
+}
+
+static int at_chunk_end(const lexer *lx)
+{
+    int32_t i = lx->i;
+    return i >= lx->n || is_space(next_cp(lx->s, &i, lx->n));
+}
+
+static void skip_space(lexer *lx)
+{
+    while (lx->i < lx->n) {
+        int32_t i = lx->i;
+        if (!is_space(next_cp(lx->s, &i, lx->n)))
+            return;
+        lx->i = i;
+    }
+}
+
+/* "title:" in any ASCII case at the lexer's position. */
+static int at_title(const lexer *lx)
+{
+    static const char want[] = "title:";
+    if (lx->n - lx->i < (int32_t)(sizeof want - 1))
+        return 0;
+    for (size_t k = 0; k < sizeof want - 1; k++) {
+        uint8_t ch = lx->s[lx->i + (int32_t)k];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (uint8_t)(ch - 'A' + 'a');
+        if (ch != (uint8_t)want[k])
+            return 0;
+    }
+    return 1;
+}
+
+static int keyword(const uint8_t *s, int32_t n)
+{
+    static const struct { const char *word; int kind; } kw[] = {
+        { "OR", TK_OR }, { "AND", TK_AND }, { "NOT", TK_NOT },
+    };
+    for (size_t k = 0; k < sizeof kw / sizeof kw[0]; k++)
+        if ((size_t)n == strlen(kw[k].word) && memcmp(s, kw[k].word, (size_t)n) == 0)
+            return kw[k].kind;
+    return TK_ITEM;
+}
+
+/* A phrase from the opening quote: to the closing quote or the end. */
+static void lex_phrase(lexer *lx, item *it)
+{
+    int32_t off = ++lx->i;
+    const uint8_t *q = memchr(lx->s + off, '"', (size_t)(lx->n - off));
+    int32_t end = q != NULL ? (int32_t)(q - lx->s) : lx->n;
+    lx->i = q != NULL ? end + 1 : end;
+    int starred = 0;
+    for (; lx->i < lx->n && lx->s[lx->i] == '*'; lx->i++)
+        starred = 1;
+    it->off = off;
+    it->len = end - off;
+    it->is_prefix = starred && last_word_cps(lx->s + off, it->len) >= 2;
+}
+
+/* A word: up to a space, a quote or the end; trailing stars come off. */
+static void lex_word(lexer *lx, item *it)
+{
+    int32_t off = lx->i;
+    while (lx->i < lx->n && lx->s[lx->i] != '"') {
+        int32_t i = lx->i;
+        if (is_space(next_cp(lx->s, &i, lx->n)))
+            break;
+        lx->i = i;
+    }
+    int32_t end = lx->i;
+    while (end > off && lx->s[end - 1] == '*')
+        end--;
+    it->off = off;
+    it->len = end - off;
+    it->is_prefix = end < lx->i && last_word_cps(lx->s + off, it->len) >= 2;
+}
+
+/* The next token; for TK_ITEM, *it describes the item. */
+static int lex_next(lexer *lx, item *it)
+{
+    for (;;) {
+        skip_space(lx);
+        if (lx->i >= lx->n)
+            return TK_END;
+        memset(it, 0, sizeof *it);
+        int carry_neg = lx->carry_neg, carry_title = lx->carry_title;
+        lx->carry_neg = lx->carry_title = 0;
+        int32_t start = lx->i;
+        for (; lx->i < lx->n && lx->s[lx->i] == '-'; lx->i++)
+            it->is_neg = 1;
+        if (at_title(lx)) {
+            lx->i += 6;
+            it->in_title = 1;
+            if (at_chunk_end(lx)) { /* "title: word" */
+                lx->carry_neg = it->is_neg || carry_neg;
+                lx->carry_title = 1;
+                continue;
+            }
+        }
+        if (at_chunk_end(lx)) /* a lone '-' */
+            continue;
+        int is_phrase = lx->s[lx->i] == '"';
+        if (is_phrase)
+            lex_phrase(lx, it);
+        else
+            lex_word(lx, it);
+        if (!is_phrase && lx->i > start && !it->is_neg && !it->in_title) {
+            int kind = keyword(lx->s + start, lx->i - start);
+            if (kind != TK_ITEM)
+                return kind;
+        }
+        it->is_neg |= carry_neg;
+        it->in_title |= carry_title;
+        if (has_alnum(lx->s + it->off, it->len))
+            return TK_ITEM;
+    }
+}
+
+static int vec_push(item_vec *vec, const item *it)
+{
+    if (vec->n == vec->cap) {
+        size_t cap = vec->cap ? vec->cap * 2 : 16;
+        item *v = realloc(vec->v, cap * sizeof *v);
+        if (v == NULL)
+            return VN_ENOMEM;
+        vec->v = v;
+        vec->cap = cap;
+    }
+    vec->v[vec->n++] = *it;
+    return VN_OK;
+}
+
+/* Apply one token: keywords set state, items land in pos or neg. */
+static int take_token(parser *p, int kind, const item *it)
+{
+    if (kind != TK_ITEM) {
+        p->not_pending = kind == TK_NOT;
+        if (kind == TK_OR)
+            p->or_pending = p->last_pos;
+        return VN_OK;
+    }
+    item x = *it;
+    x.is_neg |= p->not_pending;
+    p->not_pending = 0;
+    if (!x.is_neg) {
+        x.or_prev = p->or_pending;
+        p->has_or |= x.or_prev;
+    }
+    p->or_pending = 0;
+    p->last_pos = !x.is_neg;
+    return vec_push(x.is_neg ? &p->neg : &p->pos, &x);
+}
+
+/* Write s[0..n) as an FTS5 string: quoted, '"' doubled, invalid UTF-8
+ * as U+FFFD, NUL as a space. */
+static void put_string(vn_buf *b, const uint8_t *s, int32_t n, int *rc)
+{
+    vn_buf_add_rc(b, "\"", 1, rc);
+    int32_t run = 0;
+    for (int32_t i = 0; i < n;) {
+        int32_t at = i;
+        UChar32 c = next_cp(s, &i, n);
+        const char *rep = c < 0 ? "\xEF\xBF\xBD" : c == 0 ? " " : c == '"' ? "\"\"" : NULL;
+        if (rep == NULL)
+            continue;
+        vn_buf_add_rc(b, s + run, (size_t)(at - run), rc);
+        vn_buf_puts_rc(b, rep, rc);
+        run = i;
+    }
+    vn_buf_add_rc(b, s + run, (size_t)(n - run), rc);
+    vn_buf_add_rc(b, "\"", 1, rc);
+}
+
+static void put_item(vn_buf *b, const uint8_t *s, const item *it, int *rc)
+{
+    if (it->in_title)
+        vn_buf_puts_rc(b, "title : ", rc);
+    put_string(b, s + it->off, it->len, rc);
+    if (it->is_prefix)
+        vn_buf_puts_rc(b, " *", rc);
+}
+
+/* The positive items: groups joined by AND, items in a group by OR. */
+static void put_positive(vn_buf *b, const uint8_t *s, const item_vec *pos, int paren_groups,
+                         int *rc)
+{
+    for (size_t k = 0; k < pos->n; k++) {
+        const item *it = &pos->v[k];
+        int opens = paren_groups && !it->or_prev && k + 1 < pos->n && pos->v[k + 1].or_prev;
+        int closes = paren_groups && it->or_prev && (k + 1 == pos->n || !pos->v[k + 1].or_prev);
+        if (k > 0)
+            vn_buf_puts_rc(b, it->or_prev ? " OR " : " AND ", rc);
+        if (opens)
+            vn_buf_add_rc(b, "(", 1, rc);
+        put_item(b, s, it, rc);
+        if (closes)
+            vn_buf_add_rc(b, ")", 1, rc);
+    }
+}
+
+/* The whole expression; needs at least one positive item. */
+static int build(const parser *p, const uint8_t *s, char **out)
+{
+    size_t ngroups = 0;
+    for (size_t k = 0; k < p->pos.n; k++)
+        ngroups += !p->pos.v[k].or_prev;
+    int wrap = p->neg.n > 0 && p->pos.n > 1;
+    int rc = VN_OK;
+    vn_buf b = VN_BUF_INIT;
+    vn_buf_add_rc(&b, "(", (size_t)wrap, &rc);
+    put_positive(&b, s, &p->pos, ngroups > 1, &rc);
+    vn_buf_add_rc(&b, ")", (size_t)wrap, &rc);
+    if (p->neg.n > 0)
+        vn_buf_puts_rc(&b, p->neg.n > 1 ? " NOT (" : " NOT ", &rc);
+    for (size_t k = 0; k < p->neg.n; k++) {
+        vn_buf_puts_rc(&b, k > 0 ? " OR " : "", &rc);
+        put_item(&b, s, &p->neg.v[k], &rc);
+    }
+    vn_buf_add_rc(&b, ")", (size_t)(p->neg.n > 1), &rc);
+    if (rc == VN_OK)
+        rc = vn_buf_take(&b, out, NULL);
+    vn_buf_free(&b);
+    return rc;
+}
+
+int vn_query_parse(const char *text, size_t n, vn_query *q, vn_err *err)
+{
+    if (q == NULL)
+        return vn_err_set(err, VN_EINVAL, "query: no vn_query to fill");
+    memset(q, 0, sizeof *q);
+    if (text == NULL && n > 0)
+        return vn_err_set(err, VN_EINVAL, "query: text is NULL but its length is %zu", n);
+    if (n > (size_t)INT32_MAX)
+        return vn_err_set(err, VN_EINVAL, "query: %zu bytes is too long (limit %d)", n,
+                          (int)INT32_MAX);
+
+    /* Tokens straight into the parser: one pass. */
+    lexer lx = { (const uint8_t *)text, (int32_t)n, 0, 0, 0 };
+    parser p = { { NULL, 0, 0 }, { NULL, 0, 0 }, 0, 0, 0, 0 };
+    item it;
+    int kind, rc = VN_OK;
+    while (rc == VN_OK && (kind = lex_next(&lx, &it)) != TK_END)
+        rc = take_token(&p, kind, &it);
+
+    /* Then the expression, if anything positive was typed. */
+    if (rc == VN_OK && p.pos.n > 0)
+        rc = build(&p, lx.s, &q->match);
+    if (rc == VN_OK) {
+        q->npositive = (int)p.pos.n;
+        q->nnegative = (int)p.neg.n;
+        q->has_or = p.has_or;
+    } else {
+        vn_err_set(err, rc, "query: out of memory turning %zu bytes into an FTS5 expression", n);
+    }
+    free(p.pos.v);
+    free(p.neg.v);
+    return rc;
+}
+
+void vn_query_free(vn_query *q)
+{
+    if (q == NULL)
+        return;
+    free(q->match);
+    memset(q, 0, sizeof *q);
+}
