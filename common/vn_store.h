@@ -80,9 +80,9 @@ void vn_store_rollback(vn_store *st);
 /* What is stored for path: VN_OK and *out, or VN_ENOTFOUND. */
 int vn_store_lookup(vn_store *st, const char *path, vn_stored *out, vn_err *err);
 
-/* Store doc as a new article (replace_id == 0) or in place of article
- * replace_id, index included. */
-int vn_store_put(vn_store *st, const vn_doc *doc, int64_t replace_id, vn_err *err);
+/* Store doc, index included: as a new article when *id == 0, else in
+ * place of article *id. OUT: *id, the article's id. */
+int vn_store_put(vn_store *st, const vn_doc *doc, int64_t *id, vn_err *err);
 
 /* Record a new mtime for an article whose bytes did not change. */
 int vn_store_touch(vn_store *st, int64_t id, int64_t mtime, vn_err *err);

@@ -1,0 +1,585 @@
+/* vn_snip.c: see vn_snip.h.
+ *
+ * Both functions start from the row's phrase instances (xInst), sorted by
+ * column, token offset and phrase number.
+ *   vn_snippet picks its window from the instance offsets alone, then
+ *   tokenizes the chosen column once to map token positions to byte
+ *   ranges, and copies those bytes: whitespace collapsed, 0x02/0x03
+ *   dropped, each run of matched words wrapped in VN_SNIP_OPEN/CLOSE.
+ *   vn_proximity runs a minimum-window scan over each column.
+ * Everything is O(n log n) in the instances plus O(n) in the column text.
+ * Errors are reported through sqlite3_result_error*(). */
+#include "vn_snip.h"
+
+#include "vn_buf.h"
+#include "vn_tok.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SNIP_DEFAULT 32   /* tokens in a snippet when the caller names none */
+#define SNIP_MIN 4
+#define SNIP_MAX 200
+#define SENTENCE_REACH 5  /* tokens the window may move to reach a sentence start */
+#define GAP_MAX 48        /* bytes kept of one run of punctuation between words */
+#define TOKEN_MAX 96      /* bytes kept of one (absurdly long) word */
+
+#define ELLIPSIS "\xE2\x80\xA6" /* U+2026 */
+
+/* One phrase instance: phrase number `phrase` at token offset `off` of
+ * column `col`, covering `size` token positions. */
+typedef struct inst {
+    int phrase, col, off;
+    int size; /* tokens in the phrase, >= 1 */
+} inst;
+
+/* The instances of the current row and the query's phrase sizes. */
+typedef struct hits {
+    inst *v;    /* sorted by col, off, phrase; owned */
+    int n;
+    int nphrase;
+    int *psize; /* nphrase entries, each >= 1; owned */
+} hits;
+
+/* Byte ranges of a column's token positions (colocated tokens skipped). */
+typedef struct toks {
+    int *start, *end; /* owned; ranges ascending, disjoint, inside the text */
+    int n, cap;
+    int ntext;        /* bytes in the text being tokenized */
+} toks;
+
+/* ---- the row's instances ----------------------------------------------- */
+
+static int cmp_inst(const void *a, const void *b)
+{
+    const inst *x = a, *y = b;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return (x->phrase > y->phrase) - (x->phrase < y->phrase);
+}
+
+/* Fill *h (always initialised; free with hits_free). Returns an SQLite code. */
+static int load_hits(const Fts5ExtensionApi *api, Fts5Context *fts, hits *h)
+{
+    int ninst = 0;
+    memset(h, 0, sizeof *h);
+    h->nphrase = api->xPhraseCount(fts);
+    if (h->nphrase < 0)
+        h->nphrase = 0;
+    int rc = api->xInstCount(fts, &ninst);
+    if (rc != SQLITE_OK)
+        return rc;
+    h->psize = calloc((size_t)h->nphrase + 1, sizeof *h->psize);
+    h->v = malloc(((size_t)(ninst > 0 ? ninst : 0) + 1) * sizeof *h->v);
+    if (h->psize == NULL || h->v == NULL)
+        return SQLITE_NOMEM;
+    for (int p = 0; p < h->nphrase; p++) {
+        int size = api->xPhraseSize(fts, p);
+        h->psize[p] = size > 0 ? size : 1;
+    }
+    for (int i = 0; i < ninst && rc == SQLITE_OK; i++) {
+        inst t;
+        rc = api->xInst(fts, i, &t.phrase, &t.col, &t.off);
+        if (rc != SQLITE_OK || t.phrase < 0 || t.phrase >= h->nphrase || t.col < 0 || t.off < 0)
+            continue;
+        t.size = h->psize[t.phrase];
+        h->v[h->n++] = t;
+    }
+    if (rc == SQLITE_OK && h->n > 1)
+        qsort(h->v, (size_t)h->n, sizeof *h->v, cmp_inst);
+    return rc;
+}
+
+static void hits_free(hits *h)
+{
+    free(h->v);
+    free(h->psize);
+}
+
+/* The index range [*lo, *hi) of column col's instances in h. */
+static void column_range(const hits *h, int col, int *lo, int *hi)
+{
+    int i = 0;
+    while (i < h->n && h->v[i].col < col)
+        i++;
+    *lo = i;
+    while (i < h->n && h->v[i].col == col)
+        i++;
+    *hi = i;
+}
+
+/* ---- token positions -> byte offsets ----------------------------------- */
+
+static int on_token(void *ctx, int tflags, const char *token, int ntoken, int start, int end)
+{
+    toks *t = ctx;
+    (void)token;
+    (void)ntoken;
+    if ((tflags & FTS5_TOKEN_COLOCATED) && t->n > 0)
+        return SQLITE_OK; /* a synonym at the position already recorded */
+    if (t->n == t->cap) {
+        int cap = t->cap ? t->cap * 2 : 256;
+        int *p = realloc(t->start, (size_t)cap * sizeof *p);
+        if (p == NULL)
+            return SQLITE_NOMEM;
+        t->start = p;
+        p = realloc(t->end, (size_t)cap * sizeof *p);
+        if (p == NULL)
+            return SQLITE_NOMEM;
+        t->end = p;
+        t->cap = cap;
+    }
+    /* Keep ranges in bounds and in order whatever the tokenizer says. */
+    int lo = t->n > 0 ? t->end[t->n - 1] : 0;
+    start = start < lo ? lo : start > t->ntext ? t->ntext : start;
+    end = end < start ? start : end > t->ntext ? t->ntext : end;
+    t->start[t->n] = start;
+    t->end[t->n] = end;
+    t->n++;
+    return SQLITE_OK;
+}
+
+/* Tokenize text into *t (zeroed by the caller; free with toks_free). */
+static int tokenize(const Fts5ExtensionApi *api, Fts5Context *fts, const char *text, int ntext,
+                    toks *t)
+{
+    t->ntext = ntext;
+    if (text == NULL || ntext <= 0)
+        return SQLITE_OK;
+    return api->xTokenize(fts, text, ntext, t, on_token);
+}
+
+static void toks_free(toks *t)
+{
+    free(t->start);
+    free(t->end);
+}
+
+/* ---- choosing the window ------------------------------------------------ */
+
+/* Index of the instance of phrase at offset off in c[0..m), or -1. */
+static int find_inst(const inst *c, int m, int off, int phrase)
+{
+    int lo = 0, hi = m;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (c[mid].off < off || (c[mid].off == off && c[mid].phrase < phrase))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m && c[lo].off == off && c[lo].phrase == phrase ? lo : -1;
+}
+
+/* Link each instance of phrase p+1 to the instance of phrase p that ends
+ * right before it: prev[q] = j and next[j] = q, else -1. */
+static void link_pairs(const inst *c, int m, const int *psize, int *prev, int *next)
+{
+    for (int i = 0; i < m; i++)
+        next[i] = -1;
+    for (int q = 0; q < m; q++) {
+        int p = c[q].phrase;
+        prev[q] = p > 0 ? find_inst(c, m, c[q].off - psize[p - 1], p - 1) : -1;
+        if (prev[q] >= 0)
+            next[prev[q]] = q;
+    }
+}
+
+/* Slide a window of n positions over one column's instances c[0..m),
+ * starting at each instance. Score: 100 per distinct phrase, 10 per
+ * adjacent in-order pair, 1 per instance; the earliest best wins.
+ * OUT: [*first, *last) are the instances starting in that window. */
+static int pick_window(const inst *c, int m, const hits *h, int n, int *first, int *last)
+{
+    int *cnt = calloc((size_t)h->nphrase + 1, sizeof *cnt);
+    int *prev = malloc(((size_t)m + 1) * sizeof *prev);
+    int *next = malloc(((size_t)m + 1) * sizeof *next);
+    int rc = cnt && prev && next ? SQLITE_OK : SQLITE_NOMEM;
+    long long best = -1;
+    int distinct = 0, pairs = 0, r = 0;
+    *first = 0;
+    *last = m > 0 ? 1 : 0;
+    if (rc == SQLITE_OK)
+        link_pairs(c, m, h->psize, prev, next);
+    for (int i = 0; rc == SQLITE_OK && i < m; i++) {
+        if (i > 0) { /* instance i-1 leaves */
+            distinct -= --cnt[c[i - 1].phrase] == 0;
+            pairs -= next[i - 1] >= 0 && next[i - 1] < r;
+        }
+        for (; r < m && c[r].off - c[i].off < n; r++) { /* instance r enters */
+            distinct += cnt[c[r].phrase]++ == 0;
+            pairs += prev[r] >= i;
+        }
+        if (i > 0 && c[i].off == c[i - 1].off)
+            continue; /* same window as before, minus one */
+        long long score = 100LL * distinct + 10LL * pairs + (r - i);
+        if (score > best) {
+            best = score;
+            *first = i;
+            *last = r;
+        }
+    }
+    free(cnt);
+    free(prev);
+    free(next);
+    return rc;
+}
+
+/* Length of the whitespace character at s[0..n) (ASCII or U+00A0), or 0. */
+static size_t space_len(const unsigned char *s, size_t n)
+{
+    if (n >= 1 && (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')))
+        return 1;
+    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
+        return 2;
+    return 0;
+}
+
+/* Does token position p begin a sentence? (The column's first token, or
+ * the gap before it holds a line break, or . ! ? … followed by space.) */
+static int sentence_start(const toks *t, const char *text, int p)
+{
+    if (p == 0)
+        return 1;
+    const unsigned char *s = (const unsigned char *)text + t->end[p - 1];
+    size_t n = (size_t)(t->start[p] - t->end[p - 1]);
+    int stop = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' || s[i] == '\r' || (stop && space_len(s + i, n - i) > 0))
+            return 1;
+        if (s[i] == '.' || s[i] == '!' || s[i] == '?' ||
+            (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0xA6))
+            stop = 1;
+    }
+    return 0;
+}
+
+/* A sentence start within SENTENCE_REACH tokens of s: at or before s
+ * first, else after s but not past the first hit. s when none. */
+static int near_sentence_start(const toks *t, const char *text, int s, int first_hit)
+{
+    for (int p = s; p >= 0 && p >= s - SENTENCE_REACH; p--)
+        if (sentence_start(t, text, p))
+            return p;
+    for (int p = s + 1; p <= first_hit && p <= s + SENTENCE_REACH; p++)
+        if (sentence_start(t, text, p))
+            return p;
+    return s;
+}
+
+/* Place a window of about n positions around the hits [first_hit,
+ * last_hit] (both < t->n): centre them, stay inside the column, and
+ * start at a sentence start when one is near. OUT: [*ps, *pe]. */
+static void place_window(const toks *t, const char *text, int first_hit, int last_hit, int n,
+                         int *ps, int *pe)
+{
+    int last = t->n - 1;
+    int s = first_hit, e = first_hit + n - 1;
+    if (e < last_hit)
+        e = last_hit; /* a phrase longer than the window */
+    int d = (e - last_hit) / 2;
+    d = d < s ? d : s;
+    s -= d;
+    e -= d;
+    if (e > last) { /* use the room before the hits instead */
+        d = e - last < s ? e - last : s;
+        s -= d;
+        e = last;
+    }
+    int p = near_sentence_start(t, text, s, first_hit);
+    e += p - s;
+    e = e < last_hit ? last_hit : e > last ? last : e;
+    *ps = p;
+    *pe = e;
+}
+
+/* ---- writing the snippet ------------------------------------------------ */
+
+/* Append n bytes at src to b: 0x02/0x03 dropped, each run of whitespace
+ * as one space, at most limit bytes of other text (cut before a whole
+ * character, combining marks included, then "…"). */
+static void put_clean(vn_buf *b, const char *src, size_t n, size_t limit, int *rc)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    size_t i = 0, kept = 0;
+    int in_space = 0;
+    while (i < n && *rc == VN_OK) {
+        size_t sp = space_len(s + i, n - i);
+        if (s[i] == VN_SNIP_OPEN || s[i] == VN_SNIP_CLOSE) {
+            i++;
+        } else if (sp > 0) {
+            if (!in_space)
+                vn_buf_add_rc(b, " ", 1, rc);
+            in_space = 1;
+            i += sp;
+        } else {
+            size_t j = i;
+            while (j < n && s[j] != VN_SNIP_OPEN && s[j] != VN_SNIP_CLOSE && space_len(s + j, n - j) == 0)
+                j++;
+            if (kept + (j - i) > limit) {
+                size_t k = i + (limit - kept);
+                while (k > i && ((s[k] & 0xC0) == 0x80 || s[k] == 0xCC || s[k] == 0xCD))
+                    k--; /* not inside a character nor before its marks */
+                vn_buf_add_rc(b, s + i, k - i, rc);
+                vn_buf_add_rc(b, ELLIPSIS, sizeof ELLIPSIS - 1, rc);
+                if (space_len(s + n - 1, 1) > 0)
+                    vn_buf_add_rc(b, " ", 1, rc);
+                return;
+            }
+            vn_buf_add_rc(b, s + i, j - i, rc);
+            kept += j - i;
+            in_space = 0;
+            i = j;
+        }
+    }
+}
+
+/* Nothing but whitespace (and 0x02/0x03) in s[0..n)? */
+static int is_blank(const char *src, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    for (size_t i = 0; i < n;) {
+        size_t sp = space_len(s + i, n - i);
+        if (sp == 0 && s[i] != VN_SNIP_OPEN && s[i] != VN_SNIP_CLOSE)
+            return 0;
+        i += sp > 0 ? sp : 1;
+    }
+    return 1;
+}
+
+/* Write positions [s, e] of text into b; matched (may be NULL) flags the
+ * positions to mark. Returns VN_OK or VN_ENOMEM. */
+static int render(vn_buf *b, const char *text, const toks *t, const int *matched, int s, int e)
+{
+    int rc = VN_OK, open = 0;
+    if (s > 0)
+        vn_buf_add_rc(b, ELLIPSIS, sizeof ELLIPSIS - 1, &rc);
+    for (int p = s; p <= e; p++) {
+        if (matched != NULL && matched[p] && !open) {
+            vn_buf_add_rc(b, "\x02", 1, &rc);
+            open = 1;
+        }
+        put_clean(b, text + t->start[p], (size_t)(t->end[p] - t->start[p]), TOKEN_MAX, &rc);
+        if (p == e)
+            break;
+        const char *gap = text + t->end[p];
+        size_t ngap = (size_t)(t->start[p + 1] - t->end[p]);
+        if (open && !(matched[p + 1] && is_blank(gap, ngap))) {
+            vn_buf_add_rc(b, "\x03", 1, &rc);
+            open = 0;
+        }
+        put_clean(b, gap, ngap, GAP_MAX, &rc);
+    }
+    if (open)
+        vn_buf_add_rc(b, "\x03", 1, &rc);
+    if (e < t->n - 1)
+        vn_buf_add_rc(b, ELLIPSIS, sizeof ELLIPSIS - 1, &rc);
+    return rc;
+}
+
+/* Per position of a column with ntok tokens: non-zero when some instance
+ * in c[0..m) covers it. OUT: caller frees; NULL when out of memory. */
+static int *match_mask(const inst *c, int m, int ntok)
+{
+    int *mask = calloc((size_t)ntok + 1, sizeof *mask);
+    if (mask == NULL)
+        return NULL;
+    for (int i = 0; i < m; i++) { /* +1 where a span starts, -1 after it ends */
+        if (c[i].off >= ntok)
+            continue;
+        int end = c[i].size > ntok - c[i].off ? ntok : c[i].off + c[i].size;
+        mask[c[i].off]++;
+        mask[end]--;
+    }
+    for (int p = 1; p < ntok; p++)
+        mask[p] += mask[p - 1];
+    return mask;
+}
+
+/* The snippet of the current row, appended to b. Returns an SQLite code. */
+static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, vn_buf *b)
+{
+    hits h;
+    toks t = {0};
+    int *mask = NULL, lo = 0, hi = 0, first = 0, last = 0, s = 0, e = -1;
+    const char *text = NULL;
+    int ntext = 0, ncol = api->xColumnCount(fts);
+    int rc = load_hits(api, fts, &h);
+
+    /* The column: the last (the body) when it holds a hit, else the
+     * first that does, else the body without marks. */
+    int col = ncol > 0 ? ncol - 1 : 0;
+    if (rc == SQLITE_OK) {
+        column_range(&h, col, &lo, &hi);
+        if (lo == hi && h.n > 0)
+            column_range(&h, col = h.v[0].col, &lo, &hi);
+        rc = api->xColumnText(fts, col, &text, &ntext);
+    }
+    if (rc == SQLITE_OK)
+        rc = tokenize(api, fts, text, ntext, &t);
+
+    /* The window, from instance offsets; then which positions to mark. */
+    if (rc == SQLITE_OK && t.n > 0 && lo < hi) {
+        rc = pick_window(h.v + lo, hi - lo, &h, n, &first, &last);
+        int first_hit = h.v[lo + first].off, last_hit = first_hit;
+        for (int i = lo + first; i < lo + last; i++)
+            if (h.v[i].off + (h.v[i].size - 1) > last_hit)
+                last_hit = h.v[i].off + (h.v[i].size - 1);
+        first_hit = first_hit < t.n ? first_hit : t.n - 1;
+        last_hit = last_hit < t.n ? last_hit : t.n - 1;
+        place_window(&t, text, first_hit, last_hit, n, &s, &e);
+        mask = match_mask(h.v + lo, hi - lo, t.n);
+        if (mask == NULL && rc == SQLITE_OK)
+            rc = SQLITE_NOMEM;
+    } else if (rc == SQLITE_OK && t.n > 0) {
+        e = (n < t.n ? n : t.n) - 1;
+    }
+    if (rc == SQLITE_OK && e >= s && render(b, text, &t, mask, s, e) != VN_OK)
+        rc = SQLITE_NOMEM;
+    free(mask);
+    toks_free(&t);
+    hits_free(&h);
+    return rc;
+}
+
+static void fn_snippet(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                       int nval, sqlite3_value **val)
+{
+    vn_buf b = VN_BUF_INIT;
+    char *out = NULL;
+    size_t nout = 0;
+    sqlite3_int64 n = SNIP_DEFAULT;
+    if (nval > 1) {
+        sqlite3_result_error(ctx, "wrong number of arguments to function vn_snippet()", -1);
+        return;
+    }
+    if (nval == 1 && sqlite3_value_type(val[0]) != SQLITE_NULL)
+        n = sqlite3_value_int64(val[0]);
+    n = n < SNIP_MIN ? SNIP_MIN : n > SNIP_MAX ? SNIP_MAX : n;
+    int rc = snippet(api, fts, (int)n, &b);
+    if (rc == SQLITE_OK && vn_buf_take(&b, &out, &nout) != VN_OK)
+        rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK)
+        sqlite3_result_text(ctx, out, (int)nout, free);
+    else if (rc == SQLITE_NOMEM)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_error_code(ctx, rc);
+    vn_buf_free(&b);
+}
+
+/* ---- proximity ----------------------------------------------------------- */
+
+/* Instances c[l..r] in increasing (or equal) phrase order? */
+static int in_query_order(const inst *c, int l, int r)
+{
+    for (int j = l + 1; j <= r; j++)
+        if (c[j].phrase < c[j - 1].phrase)
+            return 0;
+    return 1;
+}
+
+/* The best score of one column's instances c[0..m) holding k phrases whose
+ * sizes sum to lsum. cnt (zeroed, one per phrase) and dq (m entries) are
+ * scratch. For each start l, the smallest window [l..r] holding all k
+ * phrases; its width runs to the furthest instance end (a deque keeps
+ * the maximum end over [l..r]). */
+static double column_proximity(const inst *c, int m, int k, int lsum, int *cnt, int *dq)
+{
+    double best = 0.0;
+    int covered = 0, l = 0, head = 0, tail = 0;
+    for (int r = 0; r < m; r++) {
+        int end = c[r].off + (c[r].size - 1);
+        covered += cnt[c[r].phrase]++ == 0;
+        while (tail > head && c[dq[tail - 1]].off + (c[dq[tail - 1]].size - 1) <= end)
+            tail--;
+        dq[tail++] = r;
+        while (covered == k) {
+            int far = c[dq[head]].off + (c[dq[head]].size - 1);
+            int w = far - c[l].off + 1;
+            double score = w <= lsum ? (in_query_order(c, l, r) ? 1.0 : 0.8)
+                                     : 0.7 * (double)lsum / (double)w;
+            best = score > best ? score : best;
+            covered -= --cnt[c[l].phrase] == 0;
+            if (dq[head] == l)
+                head++;
+            l++;
+        }
+    }
+    return best;
+}
+
+/* The proximity of the current row (see vn_snip.h). */
+static int proximity(const hits *h, double *out)
+{
+    int *cnt = calloc((size_t)h->nphrase + 1, sizeof *cnt);
+    int *dq = malloc(((size_t)h->n + 1) * sizeof *dq);
+    int k = 0, lsum = 0;
+    *out = 0.0;
+    if (cnt == NULL || dq == NULL) {
+        free(cnt);
+        free(dq);
+        return SQLITE_NOMEM;
+    }
+    for (int i = 0; i < h->n; i++)
+        if (cnt[h->v[i].phrase]++ == 0) {
+            k++;
+            lsum += h->v[i].size;
+        }
+    for (int lo = 0, hi = 0; k >= 2 && lo < h->n && *out < 1.0; lo = hi) {
+        column_range(h, h->v[lo].col, &lo, &hi);
+        memset(cnt, 0, ((size_t)h->nphrase + 1) * sizeof *cnt);
+        double score = column_proximity(h->v + lo, hi - lo, k, lsum, cnt, dq);
+        *out = score > *out ? score : *out;
+    }
+    free(cnt);
+    free(dq);
+    return SQLITE_OK;
+}
+
+static void fn_proximity(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                         int nval, sqlite3_value **val)
+{
+    hits h;
+    double score = 0.0;
+    (void)val;
+    if (nval != 0) {
+        sqlite3_result_error(ctx, "wrong number of arguments to function vn_proximity()", -1);
+        return;
+    }
+    int rc = load_hits(api, fts, &h);
+    if (rc == SQLITE_OK)
+        rc = proximity(&h, &score);
+    hits_free(&h);
+    if (rc == SQLITE_OK)
+        sqlite3_result_double(ctx, score);
+    else if (rc == SQLITE_NOMEM)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_error_code(ctx, rc);
+}
+
+/* ---- registration --------------------------------------------------------- */
+
+int vn_snip_register(sqlite3 *db, vn_err *err)
+{
+    static const struct {
+        const char *name;
+        fts5_extension_function fn;
+    } fns[] = {
+        { "vn_snippet", fn_snippet },
+        { "vn_proximity", fn_proximity },
+    };
+    fts5_api *api = vn_tok_api(db);
+    if (api == NULL)
+        return vn_err_set(err, VN_EDB, "this SQLite has no FTS5");
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        int rc = api->xCreateFunction(api, fns[i].name, NULL, fns[i].fn, NULL);
+        if (rc != SQLITE_OK)
+            return vn_err_set(err, VN_EDB, "cannot register %s(): %s", fns[i].name,
+                              sqlite3_errstr(rc));
+    }
+    return VN_OK;
+}

@@ -1,0 +1,579 @@
+/* vn_store.c: see vn_store.h. */
+#include "vn_store.h"
+
+#include "vn_buf.h"
+#include "vn_snip.h"
+#include "vn_tok.h"
+#include "vn_zip.h"
+
+#include <sqlite3.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define BUSY_MS 10000
+#define SNIPPET_TOKENS 36
+#define TITLE_WEIGHT "10.0"
+
+static const char *const schema_sql =
+    "CREATE TABLE vn_meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    "CREATE TABLE article("
+    "  id INTEGER PRIMARY KEY,"
+    "  path TEXT NOT NULL UNIQUE,"
+    "  url TEXT, title TEXT NOT NULL, date TEXT, author TEXT,"
+    "  size INTEGER NOT NULL, mtime INTEGER NOT NULL, hash INTEGER NOT NULL,"
+    "  body BLOB NOT NULL);"
+    "CREATE VIEW article_text(id, title, body) AS"
+    "  SELECT id, title, vn_unzip(body) FROM article;"
+    "CREATE VIRTUAL TABLE article_fts USING fts5(title, body,"
+    "  content='article_text', content_rowid='id',"
+    "  tokenize='" VN_TOK_NAME "', detail=full);"
+    "CREATE TABLE vn_spelling(fold TEXT NOT NULL, canon TEXT NOT NULL,"
+    "  PRIMARY KEY(fold, canon)) WITHOUT ROWID;"
+    "INSERT INTO vn_meta VALUES('schema_version', '" VN_STORE_SCHEMA "'),"
+    "  ('tokenizer_version', '" VN_TOK_VERSION "');";
+
+static const char *const drop_sql =
+    "DROP TABLE IF EXISTS article_fts;"
+    "DROP VIEW IF EXISTS article_text;"
+    "DROP TABLE IF EXISTS article;"
+    "DROP TABLE IF EXISTS vn_spelling;"
+    "DROP TABLE IF EXISTS vn_meta;";
+
+/* Prepared statements, by purpose. */
+enum {
+    Q_LOOKUP, Q_INSERT, Q_UPDATE, Q_FTS_ADD, Q_FTS_DEL, Q_DELETE, Q_TOUCH,
+    Q_UNDER, Q_SEARCH, Q_SNIPPET, Q_ARTICLE, Q_COUNT, Q_META_GET, Q_META_SET,
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
+};
+
+static const char *const stmt_sql[Q_N] = {
+    [Q_LOOKUP] = "SELECT id, size, mtime, hash FROM article WHERE path = ?1",
+    [Q_INSERT] = "INSERT INTO article(path, url, title, date, author, size, mtime, hash, body)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [Q_UPDATE] = "UPDATE article SET path = ?1, url = ?2, title = ?3, date = ?4,"
+                 " author = ?5, size = ?6, mtime = ?7, hash = ?8, body = ?9 WHERE id = ?10",
+    [Q_FTS_ADD] = "INSERT INTO article_fts(rowid, title, body) VALUES (?1, ?2, ?3)",
+    [Q_FTS_DEL] = "INSERT INTO article_fts(article_fts, rowid, title, body)"
+                  " SELECT 'delete', id, title, body FROM article_text WHERE id = ?1",
+    [Q_DELETE] = "DELETE FROM article WHERE id = ?1",
+    [Q_TOUCH] = "UPDATE article SET mtime = ?2 WHERE id = ?1",
+    [Q_UNDER] = "SELECT id, path FROM article WHERE path = ?1"
+                " OR (path >= ?1 || '/' AND path < ?1 || '0')",
+    [Q_SEARCH] = "SELECT id, score, count(*) OVER () FROM ("
+                 "  SELECT rowid AS id, bm25(article_fts, " TITLE_WEIGHT ", 1.0)"
+                 "    * (1.0 + 2.0 * vn_proximity(article_fts)) AS score"
+                 "  FROM article_fts WHERE article_fts MATCH ?1)"
+                 " ORDER BY score, id LIMIT ?2 OFFSET ?3",
+    [Q_SNIPPET] = "SELECT vn_snippet(article_fts, ?3) FROM article_fts"
+                  " WHERE article_fts MATCH ?1 AND rowid = ?2",
+    [Q_ARTICLE] = "SELECT path, url, title, date, author FROM article WHERE id = ?1",
+    [Q_COUNT] = "SELECT count(*) FROM article",
+    [Q_META_GET] = "SELECT value FROM vn_meta WHERE key = ?1",
+    [Q_META_SET] = "INSERT OR REPLACE INTO vn_meta(key, value) VALUES (?1, ?2)",
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+};
+
+struct vn_store {
+    sqlite3 *db;
+    vn_tok *tok;
+    int mode;
+    char *path;
+    sqlite3_stmt *stmt[Q_N];  /* prepared on first use */
+    vn_buf zbuf;              /* compressed body scratch */
+};
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int db_error(vn_store *st, const char *what, vn_err *err)
+{
+    int code = sqlite3_errcode(st->db);
+    int rc = code == SQLITE_BUSY || code == SQLITE_LOCKED ? VN_EBUSY : VN_EDB;
+    if (code == SQLITE_NOTADB)
+        return vn_err_set(err, VN_EDB, "%s is not an index database (not an SQLite file)",
+                          st->path);
+    if (code == SQLITE_CORRUPT)
+        return vn_err_set(err, VN_EDB, "%s is damaged (%s): run vnindex --rebuild",
+                          st->path, sqlite3_errmsg(st->db));
+    return vn_err_set(err, rc, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+}
+
+/* The statement for purpose q, reset and with bindings cleared. */
+static sqlite3_stmt *stmt(vn_store *st, int q, vn_err *err)
+{
+    if (st->stmt[q] == NULL
+        && sqlite3_prepare_v3(st->db, stmt_sql[q], -1, SQLITE_PREPARE_PERSISTENT,
+                              &st->stmt[q], NULL) != SQLITE_OK) {
+        db_error(st, "cannot prepare a statement", err);
+        return NULL;
+    }
+    sqlite3_reset(st->stmt[q]);
+    sqlite3_clear_bindings(st->stmt[q]);
+    return st->stmt[q];
+}
+
+/* Step a statement that returns no rows. */
+static int run(vn_store *st, sqlite3_stmt *s, const char *what, vn_err *err)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? VN_OK : db_error(st, what, err);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v == NULL)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static int exec(vn_store *st, const char *sql, const char *what, vn_err *err)
+{
+    return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK
+               ? VN_OK : db_error(st, what, err);
+}
+
+/* ---- vn_unzip(blob): the stored text of an article ------------------------ */
+
+static void sql_unzip(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    vn_buf out = VN_BUF_INIT;
+    vn_err err;
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return;
+    const void *src = sqlite3_value_blob(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    if (vn_zip_unpack(src, (size_t)n, &out, &err) != VN_OK) {
+        sqlite3_result_error(ctx, err.msg, -1);
+        return;
+    }
+    if (out.data == NULL)
+        sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+    else
+        sqlite3_result_text(ctx, out.data, (int)out.len, free);
+}
+
+/* ---- open ------------------------------------------------------------------- */
+
+static int register_functions(vn_store *st, vn_err *err)
+{
+    int rc = sqlite3_create_function(st->db, "vn_unzip", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                     NULL, sql_unzip, NULL, NULL) == SQLITE_OK
+                 ? VN_OK : db_error(st, "cannot register vn_unzip", err);
+    if (rc == VN_OK)
+        rc = vn_tok_register(st->db, &st->tok, err);
+    if (rc == VN_OK)
+        rc = vn_snip_register(st->db, err);
+    return rc;
+}
+
+/* Check the versions recorded in the file against ours. */
+static int check_versions(vn_store *st, vn_err *err)
+{
+    char *schema = NULL, *tok = NULL;
+    int rc = vn_store_meta_get(st, "schema_version", &schema, err);
+    if (rc == VN_OK)
+        rc = vn_store_meta_get(st, "tokenizer_version", &tok, err);
+    if (rc == VN_OK && (schema == NULL || strcmp(schema, VN_STORE_SCHEMA) != 0
+                        || tok == NULL || strcmp(tok, VN_TOK_VERSION) != 0))
+        rc = vn_err_set(err, VN_EVERSION,
+                        "%s was made by another version (schema %s, tokenizer %s; this "
+                        "program uses schema %s, tokenizer %s): run vnindex --rebuild",
+                        st->path, schema ? schema : "?", tok ? tok : "?",
+                        VN_STORE_SCHEMA, VN_TOK_VERSION);
+    free(schema);
+    free(tok);
+    return rc;
+}
+
+/* Create the schema in an empty file, or check the one that is there. */
+static int ensure_schema(vn_store *st, vn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int has_meta = -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master WHERE name = 'vn_meta'",
+                           -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        has_meta = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (has_meta < 0)
+        return db_error(st, "cannot read the schema", err);
+    if (has_meta)
+        return check_versions(st, err);
+    if (st->mode != VN_STORE_WRITE)
+        return vn_err_set(err, VN_EVERSION, "%s is not a vnindex database: run vnindex "
+                          "--db %s PATH to build one", st->path, st->path);
+    int rc = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction", err);
+    if (rc == VN_OK)
+        rc = exec(st, schema_sql, "cannot create the schema", err);
+    if (rc == VN_OK)
+        rc = exec(st, "COMMIT", "cannot create the schema", err);
+    if (rc != VN_OK)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int open_db(vn_store *st, vn_err *err)
+{
+    struct stat sb;
+    int flags = st->mode == VN_STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                           : SQLITE_OPEN_READONLY;
+    if (st->mode != VN_STORE_WRITE && stat(st->path, &sb) != 0)
+        return vn_err_set(err, VN_ENOTFOUND, "no index at %s: build one with vnindex --db %s PATH",
+                          st->path, st->path);
+    if (sqlite3_open_v2(st->path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        return vn_err_set(err, VN_EIO, "cannot open %s: %s", st->path,
+                          st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    sqlite3_extended_result_codes(st->db, 0);
+    sqlite3_busy_timeout(st->db, BUSY_MS);
+    int rc = register_functions(st, err);
+    if (rc == VN_OK && st->mode == VN_STORE_WRITE)
+        rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                  "cannot switch to WAL mode", err);
+    if (rc == VN_OK)
+        rc = ensure_schema(st, err);
+    return rc;
+}
+
+int vn_store_open(const char *path, int mode, vn_store **out, vn_err *err)
+{
+    vn_store *st = calloc(1, sizeof *st);
+    *out = NULL;
+    if (st == NULL || (st->path = strdup(path)) == NULL) {
+        free(st);
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    }
+    st->mode = mode;
+    int rc = open_db(st, err);
+    if (rc != VN_OK) {
+        vn_store_close(st);
+        return rc;
+    }
+    *out = st;
+    return VN_OK;
+}
+
+void vn_store_close(vn_store *st)
+{
+    if (st == NULL)
+        return;
+    for (int i = 0; i < Q_N; i++)
+        sqlite3_finalize(st->stmt[i]);
+    sqlite3_close(st->db);
+    vn_buf_free(&st->zbuf);
+    free(st->path);
+    free(st);
+}
+
+int vn_store_reset(vn_store *st, vn_err *err)
+{
+    for (int i = 0; i < Q_N; i++) {
+        sqlite3_finalize(st->stmt[i]);
+        st->stmt[i] = NULL;
+    }
+    int rc = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction", err);
+    if (rc == VN_OK)
+        rc = exec(st, drop_sql, "cannot drop the old schema", err);
+    if (rc == VN_OK)
+        rc = exec(st, schema_sql, "cannot create the schema", err);
+    if (rc == VN_OK)
+        rc = exec(st, "COMMIT", "cannot commit the new schema", err);
+    if (rc != VN_OK)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc == VN_OK)
+        rc = exec(st, "VACUUM", "cannot compact the database", err);
+    return rc;
+}
+
+/* ---- transactions ------------------------------------------------------------- */
+
+int vn_store_begin(vn_store *st, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_BEGIN, err);
+    vn_tok_collect(st->tok, 1);
+    return s ? run(st, s, "cannot start a transaction", err) : VN_EDB;
+}
+
+int vn_store_commit(vn_store *st, vn_err *err)
+{
+    int rc = vn_tok_flush(st->tok, err);
+    sqlite3_stmt *s = rc == VN_OK ? stmt(st, Q_COMMIT, err) : NULL;
+    if (rc == VN_OK)
+        rc = s ? run(st, s, "cannot commit", err) : VN_EDB;
+    return rc;
+}
+
+void vn_store_rollback(vn_store *st)
+{
+    if (st != NULL && !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- articles ------------------------------------------------------------------- */
+
+int vn_store_lookup(vn_store *st, const char *path, vn_stored *out, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_LOOKUP, err);
+    memset(out, 0, sizeof *out);
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, path);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(s, 0);
+        out->size = sqlite3_column_int64(s, 1);
+        out->mtime = sqlite3_column_int64(s, 2);
+        out->hash = sqlite3_column_int64(s, 3);
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_ROW)
+        return VN_OK;
+    return rc == SQLITE_DONE ? VN_ENOTFOUND : db_error(st, "cannot look up a path", err);
+}
+
+/* Insert or update the article row. OUT: *id. */
+static int put_row(vn_store *st, const vn_doc *d, const void *z, size_t nz, int64_t *id,
+                   vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, *id ? Q_UPDATE : Q_INSERT, err);
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, d->path);
+    bind_text(s, 2, d->url);
+    bind_text(s, 3, d->title ? d->title : "");
+    bind_text(s, 4, d->date);
+    bind_text(s, 5, d->author);
+    sqlite3_bind_int64(s, 6, d->size);
+    sqlite3_bind_int64(s, 7, d->mtime);
+    sqlite3_bind_int64(s, 8, d->hash);
+    sqlite3_bind_blob(s, 9, z, (int)nz, SQLITE_STATIC);
+    if (*id)
+        sqlite3_bind_int64(s, 10, *id);
+    int rc = run(st, s, "cannot store an article", err);
+    if (rc == VN_OK && *id == 0)
+        *id = sqlite3_last_insert_rowid(st->db);
+    return rc;
+}
+
+static int fts_remove(vn_store *st, int64_t id, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_FTS_DEL, err);
+    if (s == NULL)
+        return VN_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    return run(st, s, "cannot remove an article from the index", err);
+}
+
+int vn_store_put(vn_store *st, const vn_doc *doc, int64_t *idp, vn_err *err)
+{
+    const void *z = doc->body_z;
+    size_t nz = doc->body_z_len;
+    int64_t replace_id = *idp, id = replace_id;
+    int rc = VN_OK;
+    if (z == NULL) {
+        vn_buf_reset(&st->zbuf);
+        rc = vn_zip_pack(doc->body, doc->body_len, VN_ZIP_LEVEL, &st->zbuf, err);
+        z = st->zbuf.data;
+        nz = st->zbuf.len;
+    }
+    if (rc == VN_OK && nz > (size_t)1 << 30)
+        rc = vn_err_set(err, VN_EINVAL, "%s: article too large", doc->path);
+    if (rc == VN_OK && replace_id)
+        rc = fts_remove(st, replace_id, err);
+    if (rc == VN_OK)
+        rc = put_row(st, doc, z, nz, &id, err);
+    sqlite3_stmt *s = rc == VN_OK ? stmt(st, Q_FTS_ADD, err) : NULL;
+    if (rc == VN_OK && s == NULL)
+        rc = VN_EDB;
+    if (rc == VN_OK) {
+        sqlite3_bind_int64(s, 1, id);
+        bind_text(s, 2, doc->title ? doc->title : "");
+        sqlite3_bind_text(s, 3, doc->body ? doc->body : "", (int)doc->body_len, SQLITE_STATIC);
+        rc = run(st, s, "cannot index an article", err);
+    }
+    *idp = rc == VN_OK ? id : replace_id;
+    return rc;
+}
+
+int vn_store_touch(vn_store *st, int64_t id, int64_t mtime, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_TOUCH, err);
+    if (s == NULL)
+        return VN_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, mtime);
+    return run(st, s, "cannot update an article", err);
+}
+
+int vn_store_delete(vn_store *st, int64_t id, vn_err *err)
+{
+    int rc = fts_remove(st, id, err);
+    sqlite3_stmt *s = rc == VN_OK ? stmt(st, Q_DELETE, err) : NULL;
+    if (rc == VN_OK && s == NULL)
+        rc = VN_EDB;
+    if (rc == VN_OK) {
+        sqlite3_bind_int64(s, 1, id);
+        rc = run(st, s, "cannot delete an article", err);
+    }
+    return rc;
+}
+
+int vn_store_each_under(vn_store *st, const char *root,
+                        int (*fn)(void *ctx, int64_t id, const char *path),
+                        void *ctx, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_UNDER, err);
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, root);
+    int rc = VN_OK, step;
+    while (rc == VN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
+        rc = fn(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1));
+    if (rc == VN_OK && step != SQLITE_DONE)
+        rc = db_error(st, "cannot list articles", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+int vn_store_count(vn_store *st, int64_t *n, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_COUNT, err);
+    *n = 0;
+    if (s == NULL)
+        return VN_EDB;
+    int rc = sqlite3_step(s) == SQLITE_ROW ? VN_OK : db_error(st, "cannot count articles", err);
+    if (rc == VN_OK)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* ---- search ------------------------------------------------------------------------ */
+
+/* Fill the text fields of hit from the article row and its snippet, then
+ * hand it to fn. */
+static int deliver(vn_store *st, const char *match, vn_hit *hit, vn_hit_fn fn, void *ctx,
+                   vn_err *err)
+{
+    sqlite3_stmt *a = stmt(st, Q_ARTICLE, err);
+    if (a == NULL)
+        return VN_EDB;
+    sqlite3_bind_int64(a, 1, hit->id);
+    if (sqlite3_step(a) != SQLITE_ROW) {
+        sqlite3_reset(a);
+        return VN_OK; /* deleted meanwhile: skip */
+    }
+    sqlite3_stmt *s = stmt(st, Q_SNIPPET, err);
+    if (s == NULL) {
+        sqlite3_reset(a);
+        return VN_EDB;
+    }
+    bind_text(s, 1, match);
+    sqlite3_bind_int64(s, 2, hit->id);
+    sqlite3_bind_int(s, 3, SNIPPET_TOKENS);
+    int step = sqlite3_step(s);
+    hit->path = (const char *)sqlite3_column_text(a, 0);
+    hit->url = (const char *)sqlite3_column_text(a, 1);
+    hit->title = (const char *)sqlite3_column_text(a, 2);
+    hit->date = (const char *)sqlite3_column_text(a, 3);
+    hit->author = (const char *)sqlite3_column_text(a, 4);
+    hit->snippet = step == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK
+                                                       : db_error(st, "cannot make a snippet", err);
+    if (rc == VN_OK)
+        rc = fn(ctx, hit);
+    sqlite3_reset(s);
+    sqlite3_reset(a);
+    return rc;
+}
+
+/* The page of results as (id, score), at most limit of them. */
+typedef struct page {
+    int64_t *id;
+    double *score;
+    int n;
+} page;
+
+static int rank_page(vn_store *st, const char *match, int limit, int offset, page *pg,
+                     int64_t *total, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_SEARCH, err);
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, match);
+    sqlite3_bind_int(s, 2, limit);
+    sqlite3_bind_int(s, 3, offset);
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW && pg->n < limit) {
+        pg->id[pg->n] = sqlite3_column_int64(s, 0);
+        pg->score[pg->n] = sqlite3_column_double(s, 1);
+        *total = sqlite3_column_int64(s, 2);
+        pg->n++;
+    }
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK : db_error(st, "search failed", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+int vn_store_search(vn_store *st, const char *match, int limit, int offset,
+                    vn_hit_fn fn, void *ctx, int64_t *total, vn_err *err)
+{
+    int64_t count = 0;
+    if (total != NULL)
+        *total = 0;
+    if (match == NULL || limit <= 0)
+        return VN_OK;
+    if (offset < 0)
+        offset = 0;
+    page pg = {calloc((size_t)limit, sizeof *pg.id), calloc((size_t)limit, sizeof *pg.score), 0};
+    int rc = pg.id && pg.score ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
+    if (rc == VN_OK)
+        rc = rank_page(st, match, limit, offset, &pg, &count, err);
+    if (rc == VN_OK && pg.n == 0 && offset > 0) /* past the end: still count */
+        rc = rank_page(st, match, 1, 0, &pg, &count, err), pg.n = 0;
+    for (int i = 0; rc == VN_OK && i < pg.n; i++) {
+        vn_hit hit = {.id = pg.id[i], .rank = offset + i + 1, .score = pg.score[i]};
+        rc = deliver(st, match, &hit, fn, ctx, err);
+    }
+    free(pg.id);
+    free(pg.score);
+    if (total != NULL)
+        *total = count;
+    return rc;
+}
+
+/* ---- meta ---------------------------------------------------------------------------- */
+
+int vn_store_meta_get(vn_store *st, const char *key, char **value, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_META_GET, err);
+    *value = NULL;
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, key);
+    int step = sqlite3_step(s);
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK
+                                                       : db_error(st, "cannot read vn_meta", err);
+    if (step == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL) {
+        *value = strdup((const char *)sqlite3_column_text(s, 0));
+        if (*value == NULL)
+            rc = vn_err_set(err, VN_ENOMEM, "out of memory");
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+int vn_store_meta_set(vn_store *st, const char *key, const char *value, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_META_SET, err);
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, key);
+    bind_text(s, 2, value);
+    return run(st, s, "cannot write vn_meta", err);
+}

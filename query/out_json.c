@@ -1,0 +1,96 @@
+/* out_json.c: JSON output and HTML escaping; see out.h. */
+#include "out.h"
+
+#include "vn_snip.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void out_html_escape(vn_buf *b, const char *s, size_t n, int *rc)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *rep;
+        switch (s[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        case VN_SNIP_OPEN: rep = "<mark>"; break;
+        case VN_SNIP_CLOSE: rep = "</mark>"; break;
+        default: continue;
+        }
+        vn_buf_add_rc(b, s + run, i - run, rc);
+        vn_buf_puts_rc(b, rep, rc);
+        run = i + 1;
+    }
+    vn_buf_add_rc(b, s + run, n - run, rc);
+}
+
+void out_json_string(vn_buf *b, const char *s, int *rc)
+{
+    if (s == NULL) {
+        vn_buf_puts_rc(b, "null", rc);
+        return;
+    }
+    vn_buf_puts_rc(b, "\"", rc);
+    size_t run = 0, i = 0;
+    for (; s[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        if (c == '"' || c == '\\')
+            snprintf(esc, sizeof esc, "\\%c", c);
+        else if (c == '\n')
+            snprintf(esc, sizeof esc, "\\n");
+        else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7F)
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+        else
+            continue;
+        vn_buf_add_rc(b, s + run, i - run, rc);
+        vn_buf_puts_rc(b, esc, rc);
+        run = i + 1;
+    }
+    vn_buf_add_rc(b, s + run, i - run, rc);
+    vn_buf_puts_rc(b, "\"", rc);
+}
+
+void out_json_open(vn_buf *b, const out_page *pg, int *rc)
+{
+    vn_buf_puts_rc(b, "{\"query\": ", rc);
+    out_json_string(b, pg->query, rc);
+    vn_buf_printf_rc(b, rc, ", \"total\": %lld, \"took_ms\": %.3f, \"limit\": %d, "
+                     "\"offset\": %d, \"results\": [", (long long)pg->total, pg->took_ms,
+                     pg->limit, pg->offset);
+}
+
+void out_json_hit(vn_buf *b, const vn_hit *hit, int *rc)
+{
+    vn_buf snip = VN_BUF_INIT;
+    int src = VN_OK;
+    if (hit->snippet != NULL)
+        out_html_escape(&snip, hit->snippet, strlen(hit->snippet), &src);
+    if (src != VN_OK && *rc == VN_OK)
+        *rc = src;
+    vn_buf_printf_rc(b, rc, "%s\n  {\"rank\": %d, \"path\": ", hit->rank > 1 ? "," : "",
+                     hit->rank);
+    out_json_string(b, hit->path, rc);
+    vn_buf_puts_rc(b, ", \"url\": ", rc);
+    out_json_string(b, hit->url, rc);
+    vn_buf_puts_rc(b, ", \"title\": ", rc);
+    out_json_string(b, hit->title, rc);
+    vn_buf_puts_rc(b, ", \"date\": ", rc);
+    out_json_string(b, hit->date, rc);
+    vn_buf_puts_rc(b, ", \"author\": ", rc);
+    out_json_string(b, hit->author, rc);
+    vn_buf_printf_rc(b, rc, ", \"score\": %.6g, \"snippet\": ", -hit->score);
+    out_json_string(b, snip.data ? snip.data : "", rc);
+    vn_buf_puts_rc(b, "}", rc);
+    vn_buf_free(&snip);
+}
+
+void out_json_close(vn_buf *b, const out_page *pg, int *rc)
+{
+    (void)pg;
+    vn_buf_puts_rc(b, "\n]}\n", rc);
+}

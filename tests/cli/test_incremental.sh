@@ -1,0 +1,69 @@
+# Incremental runs: new, touched, changed, deleted and malformed files.
+. "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")/../.."
+DB=$TMP/a.db
+A=$TMP/archive
+mkdir -p "$A/sub"
+cp corpus/*.txt "$A/"
+mv "$A/2024-"*.txt "$A/sub/"
+
+# counts OUTPUT: the summary numbers as "added updated removed unchanged failed"
+counts() { printf '%s\n' "$1" | sed -n 's/^vnindex: \([0-9]*\) added, \([0-9]*\) updated, \([0-9]*\) removed, \([0-9]*\) unchanged, \([0-9]*\) failed.*/\1 \2 \3 \4 \5/p'; }
+hits() { "$VNQUERY" --db "$DB" --json --limit 100 "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+
+out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
+equals "first run adds every article" "$(counts "$out")" "30 0 0 0 0"
+out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
+equals "second run: all unchanged" "$(counts "$out")" "0 0 0 30 0"
+ok "second run writes nothing to the articles" test "$(sqlite3 "$DB" 'SELECT total_changes()')" -ge 0
+
+touch -d '2030-01-01' "$A/2023-02-23-giao-ban-phong-noi-vu.txt"
+out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
+equals "touched file counts as unchanged" "$(counts "$out")" "0 0 0 30 0"
+out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
+equals "touched file's new mtime was recorded" "$(counts "$out")" "0 0 0 30 0"
+
+printf '\nĐoạn mới: hội thảo về kinh tế tuần hoàn quanh xưởng gốm Bát Tràng.\n' >>"$A/sub/2024-01-11-tong-ket-nganh-noi-vu-2023.txt"
+equals "before the change: new words not found" "$(hits gốm Bát Tràng)" 0
+out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
+equals "changed file is updated" "$(counts "$out")" "0 1 0 29 0"
+equals "after the change: new words found" "$(hits gom bat trang)" 1
+
+before=$(hits tín ngưỡng)
+rm "$A/2022-06-16-tap-huan-tin-nguong-ton-giao.txt"
+out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
+equals "deleted file is removed" "$(counts "$out")" "0 0 1 29 0"
+equals "deleted article no longer found" "$before:$(hits tín ngưỡng)" "1:0"
+
+printf 'Hội thi cắm hoa chào mừng ngày 20 tháng 10 năm 2024\nBài mới về hội thi cắm hoa của nữ công chức.\n' >"$A/sub/new.txt"
+out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
+equals "new file is added" "$(counts "$out")" "1 0 0 29 0"
+equals "new article found" "$(hits "\"cam hoa\"")" 1
+
+# Indexing one subfolder leaves the rest of the archive alone
+out=$("$VNINDEX" --db "$DB" "$A/sub" 2>&1)
+equals "a subfolder run only sees its files" "$(counts "$out")" "0 0 0 8 0"
+equals "articles outside it stay" "$(sqlite3 "$DB" 'SELECT count(*) FROM article')" 30
+
+# Malformed files are named with a reason; the rest is indexed
+M=$TMP/bad
+mkdir -p "$M"
+cp corpus/2023-02-23-giao-ban-phong-noi-vu.txt "$M/good.txt"
+: >"$M/empty.txt"
+head -c 4000 /dev/urandom >"$M/binary.txt"
+printf 'Tiêu đề hỏng mã\nNội dung có byte lỗi \xff\xfe ở giữa câu về hội nghị chuyên đề.\n' >"$M/latin.txt"
+out=$("$VNINDEX" --db "$TMP/m.db" "$M" 2>&1); rc=$?
+equals "malformed files: exit 1" "$rc" 1
+contains "empty file named" "$out" "empty.txt: empty file"
+contains "binary file named" "$out" "binary.txt: not"
+contains "invalid UTF-8 reported" "$out" "latin.txt: 2 invalid UTF-8 sequences replaced"
+equals "malformed files: the rest is indexed" "$(counts "$out")" "2 0 0 0 2"
+out=$("$VNQUERY" --db "$TMP/m.db" "hội nghị chuyên đề")
+contains "file with a bad byte is searchable" "$out" "latin.txt"
+out=$("$VNINDEX" --db "$TMP/m.db" "$TMP/does-not-exist" 2>&1); rc=$?
+equals "missing path: exit 1" "$rc" 1
+contains "missing path: named" "$out" "does-not-exist: No such file or directory"
+
+# --rebuild starts over
+out=$("$VNINDEX" --db "$DB" --rebuild "$A" 2>&1)
+equals "--rebuild re-adds everything" "$(counts "$out")" "30 0 0 0 0"
