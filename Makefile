@@ -62,7 +62,7 @@ run: deps
 	$(B)/vnquery --db $(B)/corpus.db tinh giản biên chế
 
 test: deps
-	@$(MAKE) --no-print-directory $(TESTS) $(BA)/vnindex $(BA)/vnquery
+	@$(MAKE) -s --no-print-directory $(TESTS) $(BA)/vnindex $(BA)/vnquery
 	@tests/run.sh $(BA)
 
 bench: deps

@@ -264,6 +264,7 @@ void vn_store_close(vn_store *st)
         return;
     for (int i = 0; i < Q_N; i++)
         sqlite3_finalize(st->stmt[i]);
+    vn_tok_finish(st->tok);
     sqlite3_close(st->db);
     vn_buf_free(&st->zbuf);
     free(st->path);

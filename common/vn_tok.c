@@ -240,11 +240,19 @@ static int x_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, 
     return tc.rc != SQLITE_OK ? tc.rc : rc == VN_ENOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
 }
 
+void vn_tok_finish(vn_tok *tok)
+{
+    if (tok == NULL)
+        return;
+    sqlite3_finalize(tok->lookup);
+    sqlite3_finalize(tok->range);
+    tok->lookup = tok->range = NULL;
+}
+
 static void x_destroy(void *user)
 {
     vn_tok *tok = user;
-    sqlite3_finalize(tok->lookup);
-    sqlite3_finalize(tok->range);
+    vn_tok_finish(tok);
     vn_norm_close(tok->nm);
     spell_free(&tok->spell);
     free(tok);

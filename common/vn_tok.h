@@ -41,4 +41,9 @@ void vn_tok_collect(vn_tok *tok, int on);
  * inside the caller's transaction. */
 int vn_tok_flush(vn_tok *tok, vn_err *err);
 
+/* Finalize the statements the tokenizer keeps on its connection; call
+ * before sqlite3_close, which refuses to close while they exist. The
+ * tokenizer prepares them again if it is used afterwards. Accepts NULL. */
+void vn_tok_finish(vn_tok *tok);
+
 #endif
