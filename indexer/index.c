@@ -4,11 +4,13 @@
 #include "extract.h"
 #include "vn_buf.h"
 #include "vn_norm.h"
+#include "vn_zip.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,13 @@ typedef struct run {
     int in_tx;
     size_t batch_docs, batch_bytes, nfiles;
     double t0;
-    vn_buf raw, text;
+    pthread_t worker;
+    int has_worker;
+    pthread_mutex_t mu;     /* guards the slots' state and the counters below */
+    pthread_cond_t cv;
+    struct job *slot;       /* QUEUE_LEN jobs */
+    size_t head, next, tail; /* next to fill (main), to prepare (worker), to store (main) */
+    int stop;
 } run;
 
 static double now(void)
@@ -107,37 +115,64 @@ static int batch_account(run *r, size_t bytes, vn_err *err)
     return VN_OK;
 }
 
-/* ---- one file ---------------------------------------------------------- */
+/* ---- one file, in the worker thread --------------------------------------- */
 
-/* Read the whole file into r->raw. Returns 0, or an errno value. */
-static int read_file(run *r, const char *path, size_t size)
+/* Reading, hashing, decoding, extracting and compressing a file happen in
+ * a worker thread, while the main thread walks and writes to SQLite (which
+ * is where tokenizing happens). Jobs are taken and stored in walk order. */
+#define QUEUE_LEN 32
+
+enum { SLOT_EMPTY, SLOT_PENDING, SLOT_DONE };
+enum { OUT_STORE, OUT_TOUCH, OUT_FAIL };
+
+typedef struct job {
+    int state;             /* SLOT_*, under the queue's lock */
+    char *path;            /* owned */
+    struct stat sb;
+    int found;             /* old is what the store holds for path */
+    vn_stored old;
+    int outcome;           /* OUT_*: set by the worker */
+    int64_t hash;
+    size_t nraw;           /* bytes read */
+    vn_article art;
+    vn_buf z;              /* the body in vn_zip's stored form */
+    vn_buf msg;            /* problems to print, one line each */
+    int warned;
+} job;
+
+typedef struct worker_bufs {
+    vn_buf raw, text;
+} worker_bufs;
+
+/* Read the whole file into raw. Returns 0, or an errno value. */
+static int read_file(vn_buf *raw, const char *path, size_t size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno;
-    vn_buf_reset(&r->raw);
-    int rc = vn_buf_reserve(&r->raw, size + 1) == VN_OK ? 0 : ENOMEM;
+    vn_buf_reset(raw);
+    int rc = vn_buf_reserve(raw, size + 1) == VN_OK ? 0 : ENOMEM;
     while (rc == 0) {
-        if (r->raw.len > FILE_MAX) {
+        if (raw->len > FILE_MAX) {
             rc = EFBIG;
             break;
         }
-        if (vn_buf_reserve(&r->raw, 65536) != VN_OK) {
+        if (vn_buf_reserve(raw, 65536) != VN_OK) {
             rc = ENOMEM;
             break;
         }
-        ssize_t n = read(fd, r->raw.data + r->raw.len, r->raw.cap - r->raw.len - 1);
+        ssize_t n = read(fd, raw->data + raw->len, raw->cap - raw->len - 1);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
             rc = n < 0 ? errno : 0;
             break;
         }
-        r->raw.len += (size_t)n;
+        raw->len += (size_t)n;
     }
     close(fd);
-    if (r->raw.data != NULL)
-        r->raw.data[r->raw.len] = '\0';
+    if (raw->data != NULL)
+        raw->data[raw->len] = '\0';
     return rc;
 }
 
@@ -148,66 +183,186 @@ static int64_t content_hash(const char *p, size_t n)
     return (int64_t)((a << 32) | b);
 }
 
-/* Turn r->raw into valid UTF-8 text in r->text. Returns 0 when usable;
- * else prints why and returns -1. */
-static int decode(run *r, const char *path)
+static int job_fail(job *j, const char *reason)
+{
+    vn_buf_printf(&j->msg, "vnindex: %s: %s\n", j->path, reason);
+    j->outcome = OUT_FAIL;
+    return -1;
+}
+
+/* Turn raw into valid UTF-8 in text. Returns 0 when usable. */
+static int job_decode(job *j, worker_bufs *w)
 {
     size_t bad = 0;
-    if (memchr(r->raw.data, '\0', r->raw.len) != NULL) {
-        problem(r, path, "not a text file (%s), skipped", "binary: NUL bytes");
-        return -1;
-    }
-    vn_buf_reset(&r->text);
-    if (vn_norm_utf8_clean(r->raw.data, r->raw.len, &r->text, &bad) != VN_OK) {
-        problem(r, path, "%s", "out of memory");
-        return -1;
-    }
-    if (bad * 50 > r->raw.len) {
-        problem(r, path, "not UTF-8 text (%s), skipped", "too many invalid bytes");
-        return -1;
-    }
+    if (memchr(w->raw.data, '\0', w->raw.len) != NULL)
+        return job_fail(j, "not a text file (binary: NUL bytes), skipped");
+    vn_buf_reset(&w->text);
+    if (vn_norm_utf8_clean(w->raw.data, w->raw.len, &w->text, &bad) != VN_OK)
+        return job_fail(j, "out of memory, skipped");
+    if (bad * 50 > w->raw.len)
+        return job_fail(j, "not UTF-8 text (too many invalid bytes), skipped");
     if (bad > 0) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "%zu", bad);
-        problem(r, path, "%s invalid UTF-8 sequences replaced by U+FFFD", msg);
-        r->c->warned++;
+        vn_buf_printf(&j->msg, "vnindex: %s: %zu invalid UTF-8 sequences replaced by U+FFFD\n",
+                      j->path, bad);
+        j->warned = 1;
     }
     return 0;
 }
 
-/* Store the file at path (already read into r->raw). A file that cannot
- * be decoded or extracted is reported; what was stored for it stays. */
-static int store_file(run *r, const char *path, const struct stat *sb, int64_t hash,
-                      const vn_stored *old, vn_err *err)
+/* Everything about one file that needs no database. */
+static void job_prepare(job *j, worker_bufs *w)
 {
-    vn_article art = {0};
-    vn_err xerr;
-    int64_t id = old ? old->id : 0;
-    if (decode(r, path) != 0
-        || (vn_extract_txt(r->text.data, r->text.len, &art, &xerr) != VN_OK
-            && (problem(r, path, "%s, skipped", xerr.msg), 1))) {
+    vn_err err;
+    char reason[600];
+    int e = read_file(&w->raw, j->path, (size_t)j->sb.st_size);
+    if (e != 0) {
+        snprintf(reason, sizeof reason, "cannot read: %s",
+                 e == EFBIG ? "larger than 64 MB" : strerror(e));
+        job_fail(j, reason);
+        return;
+    }
+    j->nraw = w->raw.len;
+    j->hash = content_hash(w->raw.data ? w->raw.data : "", w->raw.len);
+    j->outcome = OUT_STORE;
+    if (j->found && j->old.hash == j->hash && j->old.size == (int64_t)j->nraw) {
+        j->outcome = OUT_TOUCH; /* touched, not changed */
+        return;
+    }
+    if (j->nraw == 0) {
+        job_fail(j, "empty file, skipped");
+        return;
+    }
+    if (job_decode(j, w) != 0)
+        return;
+    if (vn_extract_txt(w->text.data, w->text.len, &j->art, &err) != VN_OK) {
+        snprintf(reason, sizeof reason, "%s, skipped", err.msg);
+        job_fail(j, reason);
+        return;
+    }
+    if (vn_zip_pack(j->art.body, j->art.body_len, VN_ZIP_LEVEL, &j->z, &err) != VN_OK) {
+        snprintf(reason, sizeof reason, "%s, skipped", err.msg);
+        job_fail(j, reason);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    run *r = arg;
+    worker_bufs w = {VN_BUF_INIT, VN_BUF_INIT};
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        while (!r->stop && r->next == r->head)
+            pthread_cond_wait(&r->cv, &r->mu);
+        if (r->next == r->head)
+            break;
+        job *j = &r->slot[r->next % QUEUE_LEN];
+        pthread_mutex_unlock(&r->mu);
+        job_prepare(j, &w);
+        pthread_mutex_lock(&r->mu);
+        j->state = SLOT_DONE;
+        r->next++;
+        pthread_cond_broadcast(&r->cv);
+    }
+    pthread_mutex_unlock(&r->mu);
+    vn_buf_free(&w.raw);
+    vn_buf_free(&w.text);
+    return NULL;
+}
+
+static void job_clear(job *j)
+{
+    free(j->path);
+    vn_article_free(&j->art);
+    vn_buf_free(&j->z);
+    vn_buf_free(&j->msg);
+    memset(j, 0, sizeof *j);
+}
+
+/* ---- one file, in the main thread ----------------------------------------- */
+
+/* Write what the worker made of j to the store. */
+static int job_store(run *r, job *j, vn_err *err)
+{
+    int rc = VN_OK;
+    int64_t id = j->found ? j->old.id : 0;
+    if (j->msg.len > 0)
+        fputs(j->msg.data, stderr);
+    r->c->warned += (size_t)j->warned;
+    if (j->outcome == OUT_FAIL) {
         r->c->failed++;
-        return old ? remember(r, old->id) : VN_OK;
+        return j->found ? remember(r, id) : VN_OK; /* keep what we had */
+    }
+    rc = batch_open(r, err);
+    if (rc == VN_OK && j->outcome == OUT_TOUCH) {
+        r->c->unchanged++;
+        rc = vn_store_touch(r->st, id, j->sb.st_mtime, err);
+        return rc == VN_OK ? remember(r, id) : rc;
     }
     vn_doc doc = {
-        .path = path, .url = art.url, .title = art.title, .date = art.date,
-        .author = art.author, .body = art.body, .body_len = art.body_len,
-        .size = sb->st_size, .mtime = sb->st_mtime, .hash = hash,
+        .path = j->path, .url = j->art.url, .title = j->art.title, .date = j->art.date,
+        .author = j->art.author, .body = j->art.body, .body_len = j->art.body_len,
+        .body_z = j->z.data, .body_z_len = j->z.len,
+        .size = j->sb.st_size, .mtime = j->sb.st_mtime, .hash = j->hash,
     };
-    int rc = batch_open(r, err);
     if (rc == VN_OK)
         rc = vn_store_put(r->st, &doc, &id, err);
     if (rc == VN_OK)
         rc = remember(r, id);
     if (rc == VN_OK) {
-        if (old)
+        if (j->found)
             r->c->updated++;
         else
             r->c->added++;
-        rc = batch_account(r, r->raw.len, err);
+        rc = batch_account(r, j->nraw, err);
     }
-    vn_article_free(&art);
     return rc;
+}
+
+/* Wait for the oldest job and store it. */
+static int drain_one(run *r, vn_err *err)
+{
+    job *j = &r->slot[r->tail % QUEUE_LEN];
+    pthread_mutex_lock(&r->mu);
+    while (j->state != SLOT_DONE)
+        pthread_cond_wait(&r->cv, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+    int rc = job_store(r, j, err);
+    job_clear(j);
+    r->tail++;
+    return rc;
+}
+
+static int drain_all(run *r, vn_err *err)
+{
+    int rc = VN_OK;
+    while (rc == VN_OK && r->tail < r->head)
+        rc = drain_one(r, err);
+    return rc;
+}
+
+/* Hand the file to the worker, storing finished jobs when the queue is
+ * full. */
+static int submit(run *r, const char *path, const struct stat *sb, const vn_stored *old,
+                  vn_err *err)
+{
+    int rc = VN_OK;
+    while (rc == VN_OK && r->head - r->tail == QUEUE_LEN)
+        rc = drain_one(r, err);
+    if (rc != VN_OK)
+        return rc;
+    job *j = &r->slot[r->head % QUEUE_LEN];
+    if ((j->path = strdup(path)) == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    j->sb = *sb;
+    j->found = old != NULL;
+    if (old != NULL)
+        j->old = *old;
+    pthread_mutex_lock(&r->mu);
+    j->state = SLOT_PENDING;
+    r->head++;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    return VN_OK;
 }
 
 static int index_file(run *r, const char *path, const struct stat *sb, vn_err *err)
@@ -223,26 +378,7 @@ static int index_file(run *r, const char *path, const struct stat *sb, vn_err *e
         r->c->unchanged++;
         return remember(r, old.id);
     }
-    int e = read_file(r, path, (size_t)sb->st_size);
-    if (e != 0) {
-        problem(r, path, "cannot read: %s", e == EFBIG ? "larger than 64 MB" : strerror(e));
-        r->c->failed++;
-        return found ? remember(r, old.id) : VN_OK; /* keep what we had */
-    }
-    int64_t hash = content_hash(r->raw.data ? r->raw.data : "", r->raw.len);
-    if (found && old.hash == hash && old.size == (int64_t)r->raw.len) {
-        r->c->unchanged++; /* touched, not changed */
-        rc = batch_open(r, err);
-        if (rc == VN_OK)
-            rc = vn_store_touch(r->st, old.id, sb->st_mtime, err);
-        return rc == VN_OK ? remember(r, old.id) : rc;
-    }
-    if (r->raw.len == 0) {
-        problem(r, path, "%s, skipped", "empty file");
-        r->c->failed++;
-        return VN_OK;
-    }
-    return store_file(r, path, sb, hash, found ? &old : NULL, err);
+    return submit(r, path, sb, found ? &old : NULL, err);
 }
 
 /* ---- walking ------------------------------------------------------------ */
@@ -398,6 +534,40 @@ static int sweep(run *r, const char *root, vn_err *err)
     return rc;
 }
 
+/* ---- the worker's life ------------------------------------------------------ */
+
+static int worker_start(run *r, vn_err *err)
+{
+    r->slot = calloc(QUEUE_LEN, sizeof *r->slot);
+    if (r->slot == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->cv, NULL);
+    if (pthread_create(&r->worker, NULL, worker_main, r) != 0)
+        return vn_err_set(err, VN_ENOMEM, "cannot start a worker thread");
+    r->has_worker = 1;
+    return VN_OK;
+}
+
+/* Let the worker finish what it holds, join it, free the queue. */
+static void worker_stop(run *r)
+{
+    if (r->slot == NULL)
+        return;
+    if (r->has_worker) {
+        pthread_mutex_lock(&r->mu);
+        r->stop = 1;
+        pthread_cond_broadcast(&r->cv);
+        pthread_mutex_unlock(&r->mu);
+        pthread_join(r->worker, NULL);
+    }
+    for (size_t i = 0; i < QUEUE_LEN; i++)
+        job_clear(&r->slot[i]);
+    free(r->slot);
+    pthread_mutex_destroy(&r->mu);
+    pthread_cond_destroy(&r->cv);
+}
+
 /* ---- the run -------------------------------------------------------------- */
 
 int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts *opts,
@@ -406,8 +576,9 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
     run r = {.st = st, .opts = opts, .c = counts, .t0 = now()};
     char **roots = calloc(npaths + 1, sizeof *roots);
     int *sweepable = calloc(npaths + 1, sizeof *sweepable);
-    int rc = roots && sweepable ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
     memset(counts, 0, sizeof *counts);
+    int rc = roots && sweepable ? worker_start(&r, err)
+                                : vn_err_set(err, VN_ENOMEM, "out of memory");
     for (size_t i = 0; rc == VN_OK && i < npaths; i++) {
         roots[i] = realpath(paths[i], NULL);
         if (roots[i] == NULL) {
@@ -419,6 +590,8 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
         rc = walk(&r, roots[i], err);
         sweepable[i] = !r.walk_failed;
     }
+    if (rc == VN_OK)
+        rc = drain_all(&r, err);
     if (r.nseen > 1)
         qsort(r.seen, r.nseen, sizeof *r.seen, cmp_id);
     for (size_t i = 0; rc == VN_OK && i < npaths; i++)
@@ -428,6 +601,7 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
         rc = batch_close(&r, err);
     if (rc != VN_OK)
         vn_store_rollback(st);
+    worker_stop(&r);
     if (opts->progress)
         fputs("\r\033[K", stderr);
     for (size_t i = 0; roots && i < npaths; i++)
@@ -436,7 +610,5 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
     free(sweepable);
     free(r.seen);
     free(r.dirs);
-    vn_buf_free(&r.raw);
-    vn_buf_free(&r.text);
     return rc;
 }
