@@ -66,8 +66,19 @@ test: deps
 	@tests/run.sh $(BA)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BB)/qbench $(BB)/baseline_load
 	@scripts/bench.sh
+
+# Bench tools: qbench links its own build of common/ (same flags, own folder);
+# baseline_load needs SQLite only.
+BB := $(B)/bench
+$(BB)/obj/%.o: %.c $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(BB)/qbench: $(BB)/obj/bench/qbench.o $(patsubst %.c,$(BB)/obj/%.o,$(COMMON_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BB)/baseline_load: $(BB)/obj/bench/baseline_load.o
+	$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs sqlite3 2>/dev/null)
 
 clean:
 	rm -rf $(B)
