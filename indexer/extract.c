@@ -8,11 +8,13 @@
  * way the first line left is the title and the others, one paragraph a
  * line, are the body.
  *
- * Case-blind comparisons fold only the Latin letters Vietnamese uses
- * (fold_ranges): enough for "THÁNG" and "Quay Lại", no ICU needed. */
+ * Case-blind comparisons use ICU's simple case folding. */
 #include "extract.h"
 
 #include "vn_buf.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <assert.h>
 #include <stdlib.h>
@@ -38,62 +40,29 @@ typedef struct layout {
 /* ---- UTF-8 and case ---------------------------------------------- */
 
 /* The code point at s (n > 0 bytes left); *len gets its byte length.
- * A stray byte reads as itself with length 1, so scans always move on. */
+ * Input is valid UTF-8 (the caller cleaned it); a stray byte would read
+ * as U+FFFD of length 1, so scans always move on. */
 static unsigned decode(const char *s, size_t n, size_t *len)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t need = u[0] < 0xC0 ? 1 : u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3
-                : u[0] < 0xF8 ? 4 : 1;
-    unsigned cp = need == 1 ? u[0] : u[0] & (0x7Fu >> need);
-    for (size_t i = 1; i < need; i++) {
-        if (i >= n || (u[i] & 0xC0) != 0x80) {
-            *len = 1;
-            return u[0];
-        }
-        cp = (cp << 6) | (u[i] & 0x3Fu);
-    }
-    *len = need;
-    return cp;
+    size_t i = 0;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    *len = i;
+    return c < 0 ? 0xFFFD : (unsigned)c;
 }
-
-/* Upper-case letters of the Latin script as Vietnamese uses it. With
- * pairs set, only code points of lo's parity are upper case. */
-static const struct fold_range {
-    unsigned lo, hi, delta;
-    int pairs;
-} fold_ranges[] = {
-    {0x0041, 0x005A, 32, 0}, /* A-Z */
-    {0x00C0, 0x00D6, 32, 0}, /* À-Ö */
-    {0x00D8, 0x00DE, 32, 0}, /* Ø-Þ */
-    {0x0100, 0x012F, 1, 1},  /* Ā-Į: Ă Đ Ĩ */
-    {0x0132, 0x0137, 1, 1},
-    {0x0139, 0x0148, 1, 1},
-    {0x014A, 0x0177, 1, 1},  /* Ŋ-ŷ: Ũ */
-    {0x0179, 0x017E, 1, 1},
-    {0x01A0, 0x01A0, 1, 0},  /* Ơ */
-    {0x01AF, 0x01AF, 1, 0},  /* Ư */
-    {0x1E00, 0x1E95, 1, 1},
-    {0x1EA0, 0x1EFF, 1, 1},  /* Ạ-Ỿ: every toned vowel */
-};
 
 static unsigned fold(unsigned cp)
 {
-    for (size_t i = 0; i < sizeof fold_ranges / sizeof fold_ranges[0]; i++) {
-        const struct fold_range *r = &fold_ranges[i];
-        if (cp >= r->lo && cp <= r->hi && (!r->pairs || (cp - r->lo) % 2 == 0))
-            return cp + r->delta;
-    }
-    return cp;
+    return (unsigned)u_foldCase((UChar32)cp, U_FOLD_CASE_DEFAULT);
 }
 
 static int is_upper(unsigned cp)
 {
-    return fold(cp) != cp;
+    return u_isupper((UChar32)cp);
 }
 
 /* Bytes of s[0..n) that spell word (lower case, NFC) ignoring case, or 0
- * when s does not start with it. Upper and lower forms have equal length
- * in UTF-8 for every letter fold_ranges knows. */
+ * when s does not start with it. */
 static size_t ci_prefix(const char *s, size_t n, const char *word)
 {
     size_t i = 0, j = 0, wn = strlen(word);
