@@ -33,10 +33,8 @@ typedef struct run {
     vn_store *st;
     const index_opts *opts;
     index_counts *c;
-    int64_t *seen;          /* ids of articles whose file was found */
-    size_t nseen, capseen;
-    dir_id *dirs;           /* directories on the current walk path */
-    size_t ndirs, capdirs;
+    vn_buf seen;            /* int64_t ids of articles whose file was found */
+    vn_buf dirs;            /* dir_id: directories on the current walk path */
     int walk_failed;        /* a directory under the current root was unreadable */
     int in_tx;
     size_t batch_docs, batch_bytes, nfiles;
@@ -77,16 +75,7 @@ static void progress(run *r)
 
 static int remember(run *r, int64_t id)
 {
-    if (r->nseen == r->capseen) {
-        size_t cap = r->capseen ? r->capseen * 2 : 1024;
-        int64_t *p = realloc(r->seen, cap * sizeof *p);
-        if (p == NULL)
-            return VN_ENOMEM;
-        r->seen = p;
-        r->capseen = cap;
-    }
-    r->seen[r->nseen++] = id;
-    return VN_OK;
+    return vn_buf_add(&r->seen, &id, sizeof id);
 }
 
 /* ---- batches ---------------------------------------------------------- */
@@ -432,18 +421,12 @@ static int walk(run *r, const char *path, vn_err *err);
 
 static int walk_dir(run *r, const char *dir, const struct stat *sb, vn_err *err)
 {
-    for (size_t i = 0; i < r->ndirs; i++)
-        if (r->dirs[i].dev == sb->st_dev && r->dirs[i].ino == sb->st_ino)
+    const dir_id *open_dirs = (const dir_id *)r->dirs.data, here = {sb->st_dev, sb->st_ino};
+    for (size_t i = 0; i < r->dirs.len / sizeof here; i++)
+        if (open_dirs[i].dev == here.dev && open_dirs[i].ino == here.ino)
             return VN_OK; /* a loop through a symbolic link */
-    if (r->ndirs == r->capdirs) {
-        size_t cap = r->capdirs ? r->capdirs * 2 : 16;
-        dir_id *p = realloc(r->dirs, cap * sizeof *p);
-        if (p == NULL)
-            return vn_err_set(err, VN_ENOMEM, "out of memory");
-        r->dirs = p;
-        r->capdirs = cap;
-    }
-    r->dirs[r->ndirs++] = (dir_id){sb->st_dev, sb->st_ino};
+    if (vn_buf_add(&r->dirs, &here, sizeof here) != VN_OK)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
     char **names;
     size_t n;
     int e = list_dir(dir, &names, &n), rc = VN_OK;
@@ -462,7 +445,7 @@ static int walk_dir(run *r, const char *dir, const struct stat *sb, vn_err *err)
     }
     free(names);
     vn_buf_free(&child);
-    r->ndirs--;
+    r->dirs.len -= sizeof here;
     return rc;
 }
 
@@ -492,45 +475,36 @@ static int cmp_id(const void *a, const void *b)
 
 typedef struct gone {
     const run *r;
-    int64_t *id;
-    size_t n, cap;
+    vn_buf id;  /* int64_t ids whose files were not seen */
 } gone;
 
 static int collect_gone(void *ctx, int64_t id, const char *path)
 {
     gone *g = ctx;
     (void)path;
-    if (bsearch(&id, g->r->seen, g->r->nseen, sizeof id, cmp_id) != NULL)
+    if (bsearch(&id, g->r->seen.data, g->r->seen.len / sizeof id, sizeof id, cmp_id) != NULL)
         return VN_OK;
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 256;
-        int64_t *p = realloc(g->id, cap * sizeof *p);
-        if (p == NULL)
-            return VN_ENOMEM;
-        g->id = p;
-        g->cap = cap;
-    }
-    g->id[g->n++] = id;
-    return VN_OK;
+    return vn_buf_add(&g->id, &id, sizeof id);
 }
 
 /* Remove the articles under root whose files were not seen. */
 static int sweep(run *r, const char *root, vn_err *err)
 {
-    gone g = {r, NULL, 0, 0};
+    gone g = {r, VN_BUF_INIT};
     int rc = vn_store_each_under(r->st, root, collect_gone, &g, err);
     if (rc == VN_ENOMEM)
         vn_err_set(err, rc, "out of memory");
-    for (size_t i = 0; rc == VN_OK && i < g.n; i++) {
+    const int64_t *ids = (const int64_t *)g.id.data;
+    for (size_t i = 0; rc == VN_OK && i < g.id.len / sizeof *ids; i++) {
         rc = batch_open(r, err);
         if (rc == VN_OK)
-            rc = vn_store_delete(r->st, g.id[i], err);
+            rc = vn_store_delete(r->st, ids[i], err);
         if (rc == VN_OK) {
             r->c->removed++;
             rc = batch_account(r, 0, err);
         }
     }
-    free(g.id);
+    vn_buf_free(&g.id);
     return rc;
 }
 
@@ -592,8 +566,8 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
     }
     if (rc == VN_OK)
         rc = drain_all(&r, err);
-    if (r.nseen > 1)
-        qsort(r.seen, r.nseen, sizeof *r.seen, cmp_id);
+    if (r.seen.len > sizeof(int64_t))
+        qsort(r.seen.data, r.seen.len / sizeof(int64_t), sizeof(int64_t), cmp_id);
     for (size_t i = 0; rc == VN_OK && i < npaths; i++)
         if (roots[i] != NULL && sweepable[i])
             rc = sweep(&r, roots[i], err);
@@ -608,7 +582,7 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
         free(roots[i]);
     free(roots);
     free(sweepable);
-    free(r.seen);
-    free(r.dirs);
+    vn_buf_free(&r.seen);
+    vn_buf_free(&r.dirs);
     return rc;
 }
