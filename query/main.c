@@ -115,8 +115,10 @@ static char *join_query(int argc, char **argv)
     return s;
 }
 
+/* Collects the results as they come; the page is assembled after, when
+ * the total and the time are known. */
 typedef struct printer {
-    vn_buf out;
+    vn_buf hits;
     int json, ansi, nshown, rc;
 } printer;
 
@@ -124,9 +126,9 @@ static int print_hit(void *ctx, const vn_hit *hit)
 {
     printer *p = ctx;
     if (p->json)
-        out_json_hit(&p->out, hit, &p->rc);
+        out_json_hit(&p->hits, hit, p->nshown == 0, &p->rc);
     else
-        out_text_hit(&p->out, hit, p->ansi, &p->rc);
+        out_text_hit(&p->hits, hit, p->ansi, &p->rc);
     p->nshown++;
     return p->rc;
 }
@@ -138,28 +140,24 @@ static double millis(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Parse, search and print into p->out. */
-static int search(vn_store *st, const cli *c, const char *text, printer *p, vn_err *err)
+/* Parse, search, and write the page into out. */
+static int search(vn_store *st, const cli *c, const char *text, printer *p, vn_buf *out,
+                  vn_err *err)
 {
     double t0 = millis();
     vn_query q = {0};
     out_page pg = {.query = text, .limit = c->limit, .offset = c->offset};
     int rc = vn_query_parse(text, strlen(text), &q, err);
+    if (rc == VN_OK)
+        rc = vn_store_search(st, q.match, c->limit, c->offset, print_hit, p, &pg.total, err);
+    pg.took_ms = millis() - t0;
     if (rc == VN_OK && p->json) {
-        vn_buf hits = p->out; /* results are written after the header */
-        p->out = (vn_buf)VN_BUF_INIT;
-        rc = vn_store_search(st, q.match, c->limit, c->offset, print_hit, p, &pg.total, err);
-        pg.took_ms = millis() - t0;
-        vn_buf body = p->out;
-        p->out = hits;
-        out_json_open(&p->out, &pg, &p->rc);
-        vn_buf_add_rc(&p->out, body.data, body.len, &p->rc);
-        out_json_close(&p->out, &pg, &p->rc);
-        vn_buf_free(&body);
+        out_json_open(out, &pg, &p->rc);
+        vn_buf_add_rc(out, p->hits.data, p->hits.len, &p->rc);
+        out_json_close(out, &pg, &p->rc);
     } else if (rc == VN_OK) {
-        rc = vn_store_search(st, q.match, c->limit, c->offset, print_hit, p, &pg.total, err);
-        pg.took_ms = millis() - t0;
-        out_text_footer(&p->out, &pg, p->nshown, &p->rc);
+        vn_buf_add_rc(out, p->hits.data, p->hits.len, &p->rc);
+        out_text_footer(out, &pg, p->nshown, &p->rc);
     }
     vn_query_free(&q);
     if (rc == VN_OK && p->rc != VN_OK)
@@ -174,17 +172,19 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &c) != 0)
         return EXIT_USAGE;
     char *text = join_query(argc, argv);
-    printer p = {.out = VN_BUF_INIT, .json = c.json, .ansi = isatty(STDOUT_FILENO)};
+    printer p = {.hits = VN_BUF_INIT, .json = c.json, .ansi = isatty(STDOUT_FILENO)};
+    vn_buf out = VN_BUF_INIT;
     vn_store *st = NULL;
     vn_err err = {0};
     int rc = text ? vn_store_open(c.db, VN_STORE_READ, &st, &err)
                   : vn_err_set(&err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK)
-        rc = search(st, &c, text, &p, &err);
+        rc = search(st, &c, text, &p, &out, &err);
     vn_store_close(st);
-    if (rc == VN_OK && p.out.len > 0)
-        fwrite(p.out.data, 1, p.out.len, stdout);
-    vn_buf_free(&p.out);
+    if (rc == VN_OK && out.len > 0)
+        fwrite(out.data, 1, out.len, stdout);
+    vn_buf_free(&out);
+    vn_buf_free(&p.hits);
     free(text);
     if (rc != VN_OK) {
         fprintf(stderr, "vnquery: %s\n", err.msg);

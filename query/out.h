@@ -26,9 +26,10 @@ void out_html_escape(vn_buf *b, const char *s, size_t n, int *rc);
 void out_json_string(vn_buf *b, const char *s, int *rc);
 
 /* The JSON document: {"query", "total", "took_ms", "limit", "offset",
- * "results": [...]}: open before the hits, one call per hit, close after. */
+ * "results": [...]}: open before the hits, one call per hit (first set
+ * for the page's first), close after. */
 void out_json_open(vn_buf *b, const out_page *pg, int *rc);
-void out_json_hit(vn_buf *b, const vn_hit *hit, int *rc);
+void out_json_hit(vn_buf *b, const vn_hit *hit, int first, int *rc);
 void out_json_close(vn_buf *b, const out_page *pg, int *rc);
 
 /* One result as text: rank, title, date, path, snippet with matches in

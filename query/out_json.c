@@ -64,7 +64,7 @@ void out_json_open(vn_buf *b, const out_page *pg, int *rc)
                      pg->limit, pg->offset);
 }
 
-void out_json_hit(vn_buf *b, const vn_hit *hit, int *rc)
+void out_json_hit(vn_buf *b, const vn_hit *hit, int first, int *rc)
 {
     vn_buf snip = VN_BUF_INIT;
     int src = VN_OK;
@@ -72,7 +72,7 @@ void out_json_hit(vn_buf *b, const vn_hit *hit, int *rc)
         out_html_escape(&snip, hit->snippet, strlen(hit->snippet), &src);
     if (src != VN_OK && *rc == VN_OK)
         *rc = src;
-    vn_buf_printf_rc(b, rc, "%s\n  {\"rank\": %d, \"path\": ", hit->rank > 1 ? "," : "",
+    vn_buf_printf_rc(b, rc, "%s\n  {\"rank\": %d, \"path\": ", first ? "" : ",",
                      hit->rank);
     out_json_string(b, hit->path, rc);
     vn_buf_puts_rc(b, ", \"url\": ", rc);
