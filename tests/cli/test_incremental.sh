@@ -68,3 +68,34 @@ contains "missing path: named" "$out" "does-not-exist: No such file or directory
 # --rebuild starts over
 out=$("$VNINDEX" --db "$DB" --rebuild "$A" 2>&1)
 equals "--rebuild re-adds everything" "$(counts "$out")" "30 0 0 0 0"
+
+# Walking: hidden entries skipped, a symbolic-link loop walked once
+W=$TMP/walk
+mkdir -p "$W/a/.hidden" "$W/.git"
+cp corpus/2023-02-23-giao-ban-phong-noi-vu.txt "$W/a/one.txt"
+cp corpus/2023-03-16-tap-huan-nghiep-vu-van-thu.txt "$W/a/.hidden/two.txt"
+cp corpus/2023-04-13-ke-hoach-ung-dung-cong-nghe-so.txt "$W/.git/three.txt"
+cp corpus/2023-05-18-gap-go-cong-chuc-tre.txt "$W/a/.four.txt"
+ln -s .. "$W/a/loop"
+out=$(timeout 20 "$VNINDEX" --db "$TMP/w.db" "$W" 2>&1); rc=$?
+equals "symlink loop: finishes, exit 0" "$rc" 0
+equals "hidden files and folders skipped, loop walked once" "$(counts "$out")" "1 0 0 0 0"
+
+# --quiet prints nothing on success; VNSEARCH_DB names the default index
+out=$(VNSEARCH_DB="$TMP/env.db" "$VNINDEX" --quiet corpus 2>&1); rc=$?
+equals "--quiet: silent and exit 0" "$rc:$out" "0:"
+out=$(VNSEARCH_DB="$TMP/env.db" "$VNQUERY" --json tinh gian bien che | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+equals "VNSEARCH_DB is the default for both programs" "$out" 2
+
+# Paging: --limit and --offset walk the same ranking
+all=$("$VNQUERY" --db "$TMP/env.db" --json --limit 6 hội nghị | python3 -c '
+import json,sys; print(" ".join(r["path"] for r in json.load(sys.stdin)["results"]))')
+p1=$("$VNQUERY" --db "$TMP/env.db" --json --limit 3 hội nghị | python3 -c '
+import json,sys; print(" ".join(r["path"] for r in json.load(sys.stdin)["results"]))')
+p2=$("$VNQUERY" --db "$TMP/env.db" --json --limit 3 --offset 3 hội nghị | python3 -c '
+import json,sys; d=json.load(sys.stdin); assert d["offset"] == 3 and d["results"][0]["rank"] == 4
+print(" ".join(r["path"] for r in d["results"]))')
+equals "pages 1 and 2 are the first six results" "$p1 $p2" "$all"
+out=$("$VNQUERY" --db "$TMP/env.db" --json --offset 5000 hội nghị | python3 -c '
+import json,sys; d=json.load(sys.stdin); print(d["total"] > 0, len(d["results"]))')
+equals "past the last page: total kept, no results" "$out" "True 0"
