@@ -236,10 +236,16 @@ static int open_db(vn_store *st, vn_err *err)
     sqlite3_extended_result_codes(st->db, 0);
     sqlite3_busy_timeout(st->db, BUSY_MS);
     int rc = register_functions(st, err);
-    if (rc == VN_OK && st->mode == VN_STORE_WRITE)
+    if (rc == VN_OK && st->mode == VN_STORE_WRITE) {
+        /* Keep -wal and -shm when the indexer closes: readers without
+         * write access to the folder need them to exist to open a WAL
+         * database (an index served by another user). */
+        int keep = 1;
+        sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &keep);
         rc = exec(st, "PRAGMA page_size=" PAGE_SIZE "; PRAGMA journal_mode=WAL;"
                   " PRAGMA synchronous=NORMAL;",
                   "cannot switch to WAL mode", err);
+    }
     if (rc == VN_OK)
         rc = ensure_schema(st, err);
     return rc;
@@ -270,6 +276,8 @@ void vn_store_close(vn_store *st)
     for (int i = 0; i < Q_N; i++)
         sqlite3_finalize(st->stmt[i]);
     vn_tok_finish(st->tok);
+    if (st->db != NULL && st->mode == VN_STORE_WRITE) /* the kept -wal: empty */
+        sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     sqlite3_close(st->db);
     vn_buf_free(&st->zbuf);
     free(st->path);

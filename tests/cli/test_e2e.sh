@@ -104,3 +104,19 @@ out=$("$VNQUERY" 2>&1); rc=$?
 equals "no query: usage, exit 2" "$rc" 2
 out=$("$VNQUERY" --limit x y 2>&1); rc=$?
 equals "bad --limit: exit 2" "$rc" 2
+
+# An index in a folder the searching user cannot write (a web server
+# reading what a cron job built) can still be searched
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    R=$TMP/readonly
+    mkdir -p "$R"
+    "$VNINDEX" --db "$R/x.db" corpus >/dev/null
+    chmod 755 "$TMP" && chmod 555 "$R"
+    out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$VNQUERY" --db "$R/x.db" \
+          tinh gian bien che 2>&1); rc=$?
+    chmod 755 "$R"
+    equals "read-only folder, other user: exit 0" "$rc" 0
+    contains "read-only folder, other user: finds the article" "$out" "$STAFF"
+else
+    skip "read-only folder test needs root and setpriv"
+fi
