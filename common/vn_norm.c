@@ -468,6 +468,15 @@ static int word_char(UChar32 c)
     return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK | U_GC_CF_MASK)) != 0;
 }
 
+/* Units of the word w[0..n) that are normalized: at most WORD_MAX, never
+ * ending inside a surrogate pair. Longer words keep their offsets. */
+static int32_t clip_word(const UChar *w, int32_t n)
+{
+    if (n <= WORD_MAX)
+        return n;
+    return U16_IS_LEAD(w[WORD_MAX - 1]) ? WORD_MAX - 1 : WORD_MAX;
+}
+
 typedef struct walk {
     vn_norm *nm;
     vn_token_fn fn;
@@ -485,14 +494,9 @@ static int emit(walk *wk, int32_t a, int32_t b)
         if (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK))
             break;
     }
-    int32_t nw = b - a;
-    if (nw <= 0)
+    if (b <= a)
         return VN_OK;
-    if (nw > WORD_MAX) {
-        nw = WORD_MAX;
-        if (U16_IS_LEAD(nm->u[a + nw - 1]))
-            nw--;
-    }
+    int32_t nw = clip_word(nm->u + a, b - a);
     const cache_slot *cs;
     int rc = cache_get(nm, nm->u + a, nw, &cs);
     if (rc != VN_OK)
@@ -704,8 +708,7 @@ int vn_norm_word(vn_norm *nm, const char *src, size_t n, vn_buf *canon,
         n = WORD_MAX * 4;
     int simple;
     int32_t nu = decode_chunk(nm, src, n, &bad, &simple);
-    if (nu > WORD_MAX)
-        nu = U16_IS_LEAD(nm->u[WORD_MAX - 1]) ? WORD_MAX - 1 : WORD_MAX;
+    nu = clip_word(nm->u, nu);
     const cache_slot *cs;
     int rc = cache_get(nm, nm->u, nu, &cs);
     if (rc != VN_OK)

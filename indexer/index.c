@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,13 +56,15 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void problem(run *r, const char *path, const char *fmt, const char *detail)
+/* One line on stderr about path (stderr is unbuffered). */
+static void problem(const char *path, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "vnindex: %s: ", path);
-    fprintf(stderr, fmt, detail);
+    vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
-    if (r->opts->progress)
-        fflush(stderr);
+    va_end(ap);
 }
 
 static void progress(run *r)
@@ -431,7 +434,7 @@ static int walk_dir(run *r, const char *dir, const struct stat *sb, vn_err *err)
     size_t n;
     int e = list_dir(dir, &names, &n), rc = VN_OK;
     if (e != 0) {
-        problem(r, dir, "cannot read directory: %s", strerror(e));
+        problem(dir, "cannot read directory: %s", strerror(e));
         r->c->failed++;
         r->walk_failed = 1;
     }
@@ -453,7 +456,7 @@ static int walk(run *r, const char *path, vn_err *err)
 {
     struct stat sb;
     if (stat(path, &sb) != 0) {
-        problem(r, path, "%s", strerror(errno));
+        problem(path, "%s", strerror(errno));
         r->c->failed++;
         r->walk_failed = 1;
         return VN_OK;
@@ -556,7 +559,7 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
     for (size_t i = 0; rc == VN_OK && i < npaths; i++) {
         roots[i] = realpath(paths[i], NULL);
         if (roots[i] == NULL) {
-            problem(&r, paths[i], "%s", strerror(errno));
+            problem(paths[i], "%s", strerror(errno));
             counts->failed++;
             continue;
         }
