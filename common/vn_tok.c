@@ -103,7 +103,10 @@ typedef struct tok_call {
     int (*xToken)(void *, int, const char *, int, int, int);
     const char *text; /* what is being tokenized */
     int query;       /* expand words typed without marks */
-    int prefix;      /* the word is a prefix (word*) */
+    int prefix;      /* the word being emitted is a prefix (word*) */
+    size_t nprefix;  /* with FTS5_TOKENIZE_PREFIX: words in the text; only
+                        the last one is a prefix, as FTS5 reads it */
+    size_t nseen;    /* words emitted so far */
     int rc;          /* an SQLite code when a callback failed */
 } tok_call;
 
@@ -191,10 +194,18 @@ static int ascii_prefix(const tok_call *tc, const vn_token *t, char *dst, size_t
     return 1;
 }
 
+static int count_token(void *ctx, const vn_token *t)
+{
+    (void)t;
+    ((tok_call *)ctx)->nprefix++;
+    return 0;
+}
+
 static int on_token(void *ctx, const vn_token *t)
 {
     tok_call *tc = ctx;
     char low[64];
+    tc->prefix = tc->nprefix > 0 && ++tc->nseen == tc->nprefix;
     const char *w = t->canon;
     size_t nw = t->ncanon;
     if (tc->tok->collect && t->has_marks && spell_add(&tc->tok->spell, t) != VN_OK)
@@ -229,12 +240,15 @@ static int x_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, 
     tok_call tc = {
         .tok = (vn_tok *)t, .ctx = ctx, .xToken = xToken, .text = text,
         .query = (flags & FTS5_TOKENIZE_QUERY) != 0,
-        .prefix = (flags & FTS5_TOKENIZE_PREFIX) != 0,
     };
     vn_err err;
     if (ntext <= 0)
         return SQLITE_OK;
-    int rc = vn_norm_tokens(tc.tok->nm, text, (size_t)ntext, on_token, &tc, NULL, &err);
+    int rc = VN_OK;
+    if (flags & FTS5_TOKENIZE_PREFIX) /* a query string: short */
+        rc = vn_norm_tokens(tc.tok->nm, text, (size_t)ntext, count_token, &tc, NULL, &err);
+    if (rc == VN_OK)
+        rc = vn_norm_tokens(tc.tok->nm, text, (size_t)ntext, on_token, &tc, NULL, &err);
     if (rc == VN_OK)
         return SQLITE_OK;
     return tc.rc != SQLITE_OK ? tc.rc : rc == VN_ENOMEM ? SQLITE_NOMEM : SQLITE_ERROR;

@@ -9,8 +9,9 @@
  * in phrases, NEAR and AND alike, and highlights the accented text. The
  * spellings come from the table vn_spelling(fold, canon), read with one
  * indexed lookup per word; the indexer fills it through vn_tok_flush.
- * A prefix query (bie*) stands for the canonical prefixes of the same
- * length (bie, biê, biế, ...).
+ * In a prefix query (bie*, "tinh gian bi"*) the last word stands for the
+ * canonical prefixes of the same length (bie, biê, biế, ...); a prefix
+ * typed in ASCII is taken as typed (ki* is not the syllable ki = ky).
  *
  * One vn_tok per connection, owned by SQLite: it lives until the
  * connection closes. Calls return VN_OK or an error code and fill *err. */

@@ -117,6 +117,10 @@ static void test_unaccented_query(void **state)
     assert_string_equal(rows("\"hoa\" AND \"binh\""), "1");
     assert_string_equal(rows("NEAR(\"bien\" \"gom\", 3)"), "4");
     assert_string_equal(rows("\"bie\" *"), "3 4");
+    /* only the last word of a prefix phrase is a prefix */
+    assert_string_equal(rows("\"ki na\" *"), "2");
+    assert_string_equal(rows("\"uy ba\" *"), "1 2");
+    assert_string_equal(rows("\"tinh gian bi\" *"), "3");
     assert_string_equal(rows("\"xyz\""), "");
 }
 
