@@ -101,3 +101,22 @@ equals "pages 1 and 2 are the first six results" "$p1 $p2" "$all"
 out=$("$VNQUERY" --db "$TMP/env.db" --json --offset 5000 hội nghị | python3 -c '
 import json,sys; d=json.load(sys.stdin); print(d["total"] > 0, len(d["results"]))')
 equals "past the last page: total kept, no results" "$out" "True 0"
+
+# On a terminal: a progress line while indexing, bold matches in results;
+# in a pipe: neither (checked above: no escape codes, [brackets])
+if command -v script >/dev/null; then
+    P=$TMP/many
+    mkdir -p "$P"
+    for i in $(seq 1 450); do
+        printf 'Bài số %d về hội nghị\nNội dung ngắn của bài số %d.\n' "$i" "$i" >"$P/$i.txt"
+    done
+    out=$(script -qec "'$VNINDEX' --db '$TMP/p.db' '$P'" /dev/null)
+    contains "terminal: progress line with a rate" "$out" "400 files, "
+    contains "terminal: summary after the progress line" "$out" "450 added"
+    out=$(script -qec "'$VNQUERY' --db '$TMP/p.db' --limit 1 'bài số 7'" /dev/null)
+    contains "terminal: matches in bold" "$out" $'\033[1mbài số 7\033[0m'
+    out=$("$VNINDEX" --db "$TMP/p2.db" "$P" 2>&1)
+    lacks "pipe: no progress line" "$out" "files, "
+else
+    skip "terminal tests need script(1)"
+fi
