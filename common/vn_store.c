@@ -548,8 +548,10 @@ int vn_store_search(vn_store *st, const char *match, int limit, int offset,
     int rc = pg.id && pg.score ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK)
         rc = rank_page(st, match, limit, offset, &pg, &count, err);
-    if (rc == VN_OK && pg.n == 0 && offset > 0) /* past the end: still count */
-        rc = rank_page(st, match, 1, 0, &pg, &count, err), pg.n = 0;
+    if (rc == VN_OK && pg.n == 0 && offset > 0) { /* past the end: still count */
+        rc = rank_page(st, match, 1, 0, &pg, &count, err);
+        pg.n = 0;
+    }
     for (int i = 0; rc == VN_OK && i < pg.n; i++) {
         vn_hit hit = {.id = pg.id[i], .rank = offset + i + 1, .score = pg.score[i]};
         rc = deliver(st, match, &hit, fn, ctx, err);
