@@ -174,14 +174,20 @@ static const char *const counter_labels[] = {
     "lượt xem", "số lượt xem", "lượt truy cập", "lượt đọc", "đã xem",
 };
 
+/* Whether s equals, ignoring case, one of the ntab words of tab. */
+static int in_table(span s, const char *const *tab, size_t ntab)
+{
+    for (size_t i = 0; i < ntab; i++)
+        if (ci_equal(s, tab[i]))
+            return 1;
+    return 0;
+}
+
 static int in_chrome_table(span s)
 {
     if (s.n > 1 && s.p[s.n - 1] == ':')
         s = trim((span){s.p, s.n - 1});
-    for (size_t i = 0; i < sizeof chrome_lines / sizeof chrome_lines[0]; i++)
-        if (ci_equal(s, chrome_lines[i]))
-            return 1;
-    return 0;
+    return in_table(s, chrome_lines, sizeof chrome_lines / sizeof chrome_lines[0]);
 }
 
 /* Whether s is a label, an optional ':', and a number such as 1.024. */
@@ -272,13 +278,6 @@ static const char *const name_joins[] = {"-", "–", "&", "và"};
 /* A byline never ends like a sentence or a label. */
 static const char *const sentence_ends[] = {".", ":", ";", ",", "!", "?", "…"};
 
-static int in_table(span s, const char *const *tab, size_t ntab)
-{
-    for (size_t i = 0; i < ntab; i++)
-        if (ci_equal(s, tab[i]))
-            return 1;
-    return 0;
-}
 
 /* s without one credit prefix and one credit suffix, trimmed. */
 static span strip_credits(span s)
