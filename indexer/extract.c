@@ -278,7 +278,6 @@ static const char *const name_joins[] = {"-", "–", "&", "và"};
 /* A byline never ends like a sentence or a label. */
 static const char *const sentence_ends[] = {".", ":", ";", ",", "!", "?", "…"};
 
-
 /* s without one credit prefix and one credit suffix, trimmed. */
 static span strip_credits(span s)
 {
