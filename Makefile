@@ -4,7 +4,7 @@
 #   make test     build with address+undefined sanitizers and run every test
 #   make bench    benchmarks against SQLite's unicode61 (needs ../shared)
 
-PKGS     := sqlite3 icu-uc icu-i18n zlib
+PKGS     := sqlite3 icu-uc icu-i18n zlib libxml-2.0 libmicrohttpd
 CC       ?= cc
 OPT      ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

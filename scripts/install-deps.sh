@@ -3,7 +3,7 @@
 # Runs apt-get as root, through sudo otherwise; prints the command to run
 # when neither is possible. A no-op when everything is installed.
 set -eu
-PKGS="build-essential pkg-config libsqlite3-dev libicu-dev zlib1g-dev libcmocka-dev sqlite3 time python3 hyperfine"
+PKGS="build-essential pkg-config libsqlite3-dev libicu-dev zlib1g-dev libxml2-dev libmicrohttpd-dev libcmocka-dev sqlite3 time python3 hyperfine curl clang chromium wrk"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
