@@ -454,6 +454,11 @@ int vn_store_each_under(vn_store *st, const char *root,
     return rc;
 }
 
+sqlite3 *vn_store_db(vn_store *st)
+{
+    return st->db;
+}
+
 int vn_store_count(vn_store *st, int64_t *n, vn_err *err)
 {
     sqlite3_stmt *s = stmt(st, Q_COUNT, err);

@@ -104,6 +104,12 @@ int vn_store_each_under(vn_store *st, const char *root,
 int vn_store_search(vn_store *st, const char *match, int limit, int offset,
                     vn_hit_fn fn, void *ctx, int64_t *total, vn_err *err);
 
+/* The connection, for modules that run their own SQL on the schema
+ * above (vnindex --stats/--check, the server's suggestions). Borrowed:
+ * valid until vn_store_close. */
+struct sqlite3;
+struct sqlite3 *vn_store_db(vn_store *st);
+
 /* Count of articles. */
 int vn_store_count(vn_store *st, int64_t *n, vn_err *err);
 
