@@ -159,7 +159,8 @@ static int one_query(engine *e, const char *text, double *ms, int64_t *total, vn
     double t0 = millis();
     int rc = vn_query_parse(text, strlen(text), &q, err);
     if (rc == VN_OK && q.match != NULL)
-        rc = e->st ? vn_store_search(e->st, q.match, LIMIT, 0, copy_hit, &e->copy, total, err)
+        rc = e->st ? vn_store_search(e->st, &(vn_search){.match = q.match, .limit = LIMIT},
+                                     copy_hit, &e->copy, total, err)
                    : base_search(e, q.match, err);
     *ms = millis() - t0;
     vn_query_free(&q);

@@ -48,7 +48,7 @@ static const char *const drop_sql =
 /* Prepared statements, by purpose. */
 enum {
     Q_LOOKUP, Q_INSERT, Q_UPDATE, Q_FTS_ADD, Q_FTS_DEL, Q_DELETE, Q_TOUCH,
-    Q_UNDER, Q_SEARCH, Q_SNIPPET, Q_ARTICLE, Q_COUNT, Q_META_GET, Q_META_SET,
+    Q_UNDER, Q_SEARCH, Q_SEARCH_F, Q_SNIPPET, Q_ARTICLE, Q_COUNT, Q_META_GET, Q_META_SET,
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
 };
 
@@ -70,6 +70,17 @@ static const char *const stmt_sql[Q_N] = {
                  "    * (1.0 + 2.0 * vn_proximity(article_fts)) AS score"
                  "  FROM article_fts WHERE article_fts MATCH ?1)"
                  " ORDER BY score, id LIMIT ?2 OFFSET ?3",
+    /* With date bounds or a date order: the article row joins in. */
+    [Q_SEARCH_F] = "SELECT id, score, count(*) OVER () FROM ("
+                   "  SELECT f.rowid AS id, bm25(article_fts, " TITLE_WEIGHT ", 1.0)"
+                   "    * (1.0 + 2.0 * vn_proximity(article_fts)) AS score, a.date AS date"
+                   "  FROM article_fts f JOIN article a ON a.id = f.rowid"
+                   "  WHERE article_fts MATCH ?1"
+                   "    AND (?4 IS NULL OR a.date >= ?4) AND (?5 IS NULL OR a.date <= ?5))"
+                   " ORDER BY CASE WHEN ?6 = 0 THEN 0 ELSE date IS NULL END,"
+                   "  CASE WHEN ?6 = 1 THEN date END DESC,"
+                   "  CASE WHEN ?6 = 2 THEN date END ASC, score, id"
+                   " LIMIT ?2 OFFSET ?3",
     [Q_SNIPPET] = "SELECT vn_snippet(article_fts, ?3) FROM article_fts"
                   " WHERE article_fts MATCH ?1 AND rowid = ?2",
     [Q_ARTICLE] = "SELECT path, url, title, date, author FROM article WHERE id = ?1",
@@ -518,15 +529,21 @@ typedef struct page {
     int n;
 } page;
 
-static int rank_page(vn_store *st, const char *match, int limit, int offset, page *pg,
+static int rank_page(vn_store *st, const vn_search *q, int limit, int offset, page *pg,
                      int64_t *total, vn_err *err)
 {
-    sqlite3_stmt *s = stmt(st, Q_SEARCH, err);
+    int filtered = q->since != NULL || q->until != NULL || q->sort != VN_SORT_RELEVANCE;
+    sqlite3_stmt *s = stmt(st, filtered ? Q_SEARCH_F : Q_SEARCH, err);
     if (s == NULL)
         return VN_EDB;
-    bind_text(s, 1, match);
+    bind_text(s, 1, q->match);
     sqlite3_bind_int(s, 2, limit);
     sqlite3_bind_int(s, 3, offset);
+    if (filtered) {
+        bind_text(s, 4, q->since);
+        bind_text(s, 5, q->until);
+        sqlite3_bind_int(s, 6, q->sort);
+    }
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW && pg->n < limit) {
         pg->id[pg->n] = sqlite3_column_int64(s, 0);
@@ -539,27 +556,26 @@ static int rank_page(vn_store *st, const char *match, int limit, int offset, pag
     return rc;
 }
 
-int vn_store_search(vn_store *st, const char *match, int limit, int offset,
-                    vn_hit_fn fn, void *ctx, int64_t *total, vn_err *err)
+int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
+                    int64_t *total, vn_err *err)
 {
     int64_t count = 0;
     if (total != NULL)
         *total = 0;
-    if (match == NULL || limit <= 0)
+    if (q->match == NULL || q->limit <= 0)
         return VN_OK;
-    if (offset < 0)
-        offset = 0;
+    int limit = q->limit, offset = q->offset < 0 ? 0 : q->offset;
     page pg = {calloc((size_t)limit, sizeof *pg.id), calloc((size_t)limit, sizeof *pg.score), 0};
     int rc = pg.id && pg.score ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK)
-        rc = rank_page(st, match, limit, offset, &pg, &count, err);
+        rc = rank_page(st, q, limit, offset, &pg, &count, err);
     if (rc == VN_OK && pg.n == 0 && offset > 0) { /* past the end: still count */
-        rc = rank_page(st, match, 1, 0, &pg, &count, err);
+        rc = rank_page(st, q, 1, 0, &pg, &count, err);
         pg.n = 0;
     }
     for (int i = 0; rc == VN_OK && i < pg.n; i++) {
         vn_hit hit = {.id = pg.id[i], .rank = offset + i + 1, .score = pg.score[i]};
-        rc = deliver(st, match, &hit, fn, ctx, err);
+        rc = deliver(st, q->match, &hit, fn, ctx, err);
     }
     free(pg.id);
     free(pg.score);

@@ -97,12 +97,27 @@ int vn_store_each_under(vn_store *st, const char *root,
                         int (*fn)(void *ctx, int64_t id, const char *path),
                         void *ctx, vn_err *err);
 
-/* Search with an FTS5 expression (from vn_query_parse). Calls fn for each
- * result on the page [offset, offset + limit), best first: BM25 with the
- * title weighted above the body, times a bonus for query words standing
- * adjacent and in order. OUT: *total (may be NULL) counts every match. */
-int vn_store_search(vn_store *st, const char *match, int limit, int offset,
-                    vn_hit_fn fn, void *ctx, int64_t *total, vn_err *err);
+/* How results are ordered. */
+enum { VN_SORT_RELEVANCE = 0, VN_SORT_DATE = 1, VN_SORT_DATE_ASC = 2 };
+
+/* One search: an FTS5 expression (from vn_query_parse), the page
+ * [offset, offset + limit), optional inclusive date bounds "YYYY-MM-DD"
+ * (NULL for none; an article with no known date is then left out) and
+ * the order. By relevance: BM25 with the title weighted above the body,
+ * times a bonus for query words standing adjacent and in order. By date:
+ * newest (or oldest) first, articles with no known date last, ties by
+ * relevance. */
+typedef struct vn_search {
+    const char *match;
+    int limit, offset;
+    const char *since, *until;
+    int sort;              /* VN_SORT_* */
+} vn_search;
+
+/* Run q, calling fn for each result on the page, in order.
+ * OUT: *total (may be NULL) counts every match. */
+int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
+                    int64_t *total, vn_err *err);
 
 /* The connection, for modules that run their own SQL on the schema
  * above (vnindex --stats/--check, the server's suggestions). Borrowed:

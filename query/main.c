@@ -1,6 +1,7 @@
 /* vnquery: search an index built by vnindex. */
 #include "out.h"
-#include "vn_query.h"
+#include "search.h"
+#include "serve.h"
 #include "vn_store.h"
 
 #include <errno.h>
@@ -17,15 +18,15 @@ enum {
     EXIT_DB = 3,     /* no index, a damaged one, or one of another version */
 };
 
-#define LIMIT_MAX 1000
-
 typedef struct cli {
     const char *db;
-    int limit, offset, json;
+    int json;
+    search_req rq;
 } cli;
 
 static const char usage[] =
-    "Usage: vnquery [--db FILE] [--limit N] [--offset N] [--json] QUERY...\n"
+    "Usage: vnquery [OPTIONS] QUERY...\n"
+    "       vnquery serve [--help] [OPTIONS]   the website's search box over HTTP\n"
     "Search an index built by vnindex. Words typed with diacritics match that\n"
     "spelling (hòa = hoà, kĩ = kỹ); words typed without match every accented\n"
     "form (tinh gian bien che finds tinh giản biên chế).\n"
@@ -37,14 +38,21 @@ static const char usage[] =
     "  a OR b           either\n"
     "  title:word       in the title (also title:\"a phrase\")\n"
     "  word*            prefix (two characters at least)\n"
-    "Anything else is searched as text; no input is an error.\n"
+    "Anything else is searched as text; no input is an error. When words typed\n"
+    "with diacritics find nothing, they are searched again without.\n"
     "\n"
     "  --db FILE    the index (default: $VNSEARCH_DB, else vnsearch.db)\n"
     "  --limit N    results per page (default 10, at most 1000)\n"
     "  --offset N   skip the first N results\n"
-    "  --json       JSON: {query, total, took_ms, limit, offset, results:[{rank,\n"
-    "               path, url, title, date, author, score, snippet}]}; the\n"
-    "               snippet is HTML-escaped with <mark> around matches\n"
+    "  --since DATE, --until DATE\n"
+    "               only articles dated in the range (inclusive): YYYY-MM-DD,\n"
+    "               YYYY-MM or YYYY; articles with no known date are left out\n"
+    "  --sort ORDER relevance (default), date (newest first) or date-asc;\n"
+    "               articles with no known date come last\n"
+    "  --json       JSON: {query, total, took_ms, limit, offset, sort, since,\n"
+    "               until, relaxed, searched, suggestion, results:[{rank, path,\n"
+    "               url, title, date, author, score, snippet}]}; the snippet is\n"
+    "               HTML-escaped with <mark> around matches\n"
     "\n"
     "Exit: 0 searched (with or without results), 2 usage, 3 database error.\n";
 
@@ -66,22 +74,41 @@ static int parse_args(int argc, char **argv, cli *c)
         {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, 'j'},
+        {"since", required_argument, NULL, 's'},
+        {"until", required_argument, NULL, 'u'},
+        {"sort", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int ch;
-    while ((ch = getopt_long(argc, argv, "d:n:o:jh", longs, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "d:n:o:js:u:r:h", longs, NULL)) != -1) {
         switch (ch) {
         case 'd': c->db = optarg; break;
         case 'n':
-            if (parse_int(optarg, 1, LIMIT_MAX, &c->limit) != 0) {
-                fprintf(stderr, "vnquery: --limit wants a number from 1 to %d\n", LIMIT_MAX);
+            if (parse_int(optarg, 1, SEARCH_LIMIT_MAX, &c->rq.limit) != 0) {
+                fprintf(stderr, "vnquery: --limit wants a number from 1 to %d\n",
+                        SEARCH_LIMIT_MAX);
                 return -1;
             }
             break;
         case 'o':
-            if (parse_int(optarg, 0, 1000000, &c->offset) != 0) {
-                fputs("vnquery: --offset wants a number from 0 to 1000000\n", stderr);
+            if (parse_int(optarg, 0, SEARCH_OFFSET_MAX, &c->rq.offset) != 0) {
+                fprintf(stderr, "vnquery: --offset wants a number from 0 to %d\n",
+                        SEARCH_OFFSET_MAX);
+                return -1;
+            }
+            break;
+        case 's':
+        case 'u':
+            if (search_parse_date(optarg, ch == 'u', ch == 'u' ? c->rq.until : c->rq.since)) {
+                fprintf(stderr, "vnquery: --%s wants a date: YYYY-MM-DD, YYYY-MM or YYYY\n",
+                        ch == 'u' ? "until" : "since");
+                return -1;
+            }
+            break;
+        case 'r':
+            if (search_parse_sort(optarg, &c->rq.sort) != 0) {
+                fputs("vnquery: --sort wants relevance, date or date-asc\n", stderr);
                 return -1;
             }
             break;
@@ -115,76 +142,40 @@ static char *join_query(int argc, char **argv)
     return s;
 }
 
-/* Collects the results as they come; the page is assembled after, when
- * the total and the time are known. */
-typedef struct printer {
-    vn_buf hits;
-    int json, ansi, nshown, rc;
-} printer;
-
-static int print_hit(void *ctx, const vn_hit *hit)
-{
-    printer *p = ctx;
-    if (p->json)
-        out_json_hit(&p->hits, hit, p->nshown == 0, &p->rc);
-    else
-        out_text_hit(&p->hits, hit, p->ansi, &p->rc);
-    p->nshown++;
-    return p->rc;
-}
-
-static double millis(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Parse, search, and write the page into out. */
-static int search(vn_store *st, const cli *c, const char *text, printer *p, vn_buf *out,
-                  vn_err *err)
-{
-    double t0 = millis();
-    vn_query q = {0};
-    out_page pg = {.query = text, .limit = c->limit, .offset = c->offset};
-    int rc = vn_query_parse(text, strlen(text), &q, err);
-    if (rc == VN_OK)
-        rc = vn_store_search(st, q.match, c->limit, c->offset, print_hit, p, &pg.total, err);
-    pg.took_ms = millis() - t0;
-    if (rc == VN_OK && p->json) {
-        out_json_open(out, &pg, &p->rc);
-        vn_buf_add_rc(out, p->hits.data, p->hits.len, &p->rc);
-        out_json_close(out, &pg, &p->rc);
-    } else if (rc == VN_OK) {
-        vn_buf_add_rc(out, p->hits.data, p->hits.len, &p->rc);
-        out_text_footer(out, &pg, p->nshown, &p->rc);
-    }
-    vn_query_free(&q);
-    if (rc == VN_OK && p->rc != VN_OK)
-        rc = vn_err_set(err, p->rc, "out of memory");
-    return rc;
-}
-
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "serve") == 0)
+        return serve_main(argc - 1, argv + 1);
     const char *env_db = getenv("VNSEARCH_DB");
-    cli c = {.db = env_db && *env_db ? env_db : "vnsearch.db", .limit = 10};
+    cli c = {.db = env_db && *env_db ? env_db : "vnsearch.db", .rq = {.limit = 10}};
     if (parse_args(argc, argv, &c) != 0)
         return EXIT_USAGE;
+    if (c.rq.since[0] && c.rq.until[0] && strcmp(c.rq.since, c.rq.until) > 0) {
+        fprintf(stderr, "vnquery: --since %s is after --until %s\n", c.rq.since, c.rq.until);
+        return EXIT_USAGE;
+    }
     char *text = join_query(argc, argv);
-    printer p = {.hits = VN_BUF_INIT, .json = c.json, .ansi = isatty(STDOUT_FILENO)};
+    c.rq.q = text;
+    search_res res = {0};
     vn_buf out = VN_BUF_INIT;
     vn_store *st = NULL;
     vn_err err = {0};
+    int orc = VN_OK;
     int rc = text ? vn_store_open(c.db, VN_STORE_READ, &st, &err)
                   : vn_err_set(&err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK)
-        rc = search(st, &c, text, &p, &out, &err);
+        rc = search_run(st, &c.rq, &res, &err);
     vn_store_close(st);
+    if (rc == VN_OK && c.json)
+        out_json_page(&out, &c.rq, &res, &orc);
+    else if (rc == VN_OK)
+        out_text_page(&out, &c.rq, &res, isatty(STDOUT_FILENO), &orc);
+    if (rc == VN_OK && orc != VN_OK)
+        rc = vn_err_set(&err, orc, "out of memory");
     if (rc == VN_OK && out.len > 0)
         fwrite(out.data, 1, out.len, stdout);
     vn_buf_free(&out);
-    vn_buf_free(&p.hits);
+    search_res_free(&res);
     free(text);
     if (rc != VN_OK) {
         fprintf(stderr, "vnquery: %s\n", err.msg);

@@ -55,16 +55,9 @@ void out_json_string(vn_buf *b, const char *s, int *rc)
     vn_buf_puts_rc(b, "\"", rc);
 }
 
-void out_json_open(vn_buf *b, const out_page *pg, int *rc)
-{
-    vn_buf_puts_rc(b, "{\"query\": ", rc);
-    out_json_string(b, pg->query, rc);
-    vn_buf_printf_rc(b, rc, ", \"total\": %lld, \"took_ms\": %.3f, \"limit\": %d, "
-                     "\"offset\": %d, \"results\": [", (long long)pg->total, pg->took_ms,
-                     pg->limit, pg->offset);
-}
+static const char *const sort_names[] = {"relevance", "date", "date-asc"};
 
-void out_json_hit(vn_buf *b, const vn_hit *hit, int first, int *rc)
+void out_json_hit(vn_buf *b, const vn_hit *hit, int *rc)
 {
     vn_buf snip = VN_BUF_INIT;
     int src = VN_OK;
@@ -72,8 +65,7 @@ void out_json_hit(vn_buf *b, const vn_hit *hit, int first, int *rc)
         out_html_escape(&snip, hit->snippet, strlen(hit->snippet), &src);
     if (src != VN_OK && *rc == VN_OK)
         *rc = src;
-    vn_buf_printf_rc(b, rc, "%s\n  {\"rank\": %d, \"path\": ", first ? "" : ",",
-                     hit->rank);
+    vn_buf_printf_rc(b, rc, "{\"rank\": %d, \"path\": ", hit->rank);
     out_json_string(b, hit->path, rc);
     vn_buf_puts_rc(b, ", \"url\": ", rc);
     out_json_string(b, hit->url, rc);
@@ -89,8 +81,25 @@ void out_json_hit(vn_buf *b, const vn_hit *hit, int first, int *rc)
     vn_buf_free(&snip);
 }
 
-void out_json_close(vn_buf *b, const out_page *pg, int *rc)
+void out_json_page(vn_buf *b, const search_req *rq, const search_res *res, int *rc)
 {
-    (void)pg;
+    vn_buf_puts_rc(b, "{\"query\": ", rc);
+    out_json_string(b, rq->q, rc);
+    vn_buf_printf_rc(b, rc, ", \"total\": %lld, \"took_ms\": %.3f, \"limit\": %d, "
+                     "\"offset\": %d, \"sort\": \"%s\", \"since\": ", (long long)res->total,
+                     res->took_ms, rq->limit, rq->offset, sort_names[rq->sort]);
+    out_json_string(b, rq->since[0] ? rq->since : NULL, rc);
+    vn_buf_puts_rc(b, ", \"until\": ", rc);
+    out_json_string(b, rq->until[0] ? rq->until : NULL, rc);
+    vn_buf_printf_rc(b, rc, ", \"relaxed\": %s, \"searched\": ",
+                     res->relaxed ? "true" : "false");
+    out_json_string(b, res->searched, rc);
+    vn_buf_puts_rc(b, ", \"suggestion\": ", rc);
+    out_json_string(b, res->suggestion, rc);
+    vn_buf_puts_rc(b, ", \"results\": [", rc);
+    for (int i = 0; i < res->nhits; i++) {
+        vn_buf_puts_rc(b, i ? ",\n  " : "\n  ", rc);
+        out_json_hit(b, &res->hits[i], rc);
+    }
     vn_buf_puts_rc(b, "\n]}\n", rc);
 }

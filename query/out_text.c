@@ -20,7 +20,7 @@ static void snippet(vn_buf *b, const char *s, int ansi, int *rc)
     vn_buf_add_rc(b, s + run, i - run, rc);
 }
 
-void out_text_hit(vn_buf *b, const vn_hit *hit, int ansi, int *rc)
+static void text_hit(vn_buf *b, const vn_hit *hit, int ansi, int *rc)
 {
     vn_buf_printf_rc(b, rc, "%d. %s%s%s", hit->rank, ansi ? "\033[1m" : "",
                      hit->title && *hit->title ? hit->title : "(no title)",
@@ -36,11 +36,23 @@ void out_text_hit(vn_buf *b, const vn_hit *hit, int ansi, int *rc)
     vn_buf_puts_rc(b, "\n", rc);
 }
 
-void out_text_footer(vn_buf *b, const out_page *pg, int nshown, int *rc)
+void out_text_page(vn_buf *b, const search_req *rq, const search_res *res, int ansi,
+                   int *rc)
 {
-    if (pg->total == 0)
-        vn_buf_printf_rc(b, rc, "No results for \"%s\" (%.1f ms)\n", pg->query, pg->took_ms);
+    if (res->searched != NULL)
+        vn_buf_printf_rc(b, rc, "Đã tìm: %s\n\n", res->searched);
+    if (res->relaxed)
+        vn_buf_puts_rc(b, "Không có kết quả đúng dấu; đã tìm không dấu.\n\n", rc);
+    if (res->suggestion != NULL)
+        vn_buf_printf_rc(b, rc, "Có phải bạn muốn tìm: %s\n\n", res->suggestion);
+    for (int i = 0; i < res->nhits; i++)
+        text_hit(b, &res->hits[i], ansi, rc);
+    if (res->total == 0)
+        vn_buf_printf_rc(b, rc, "No results for \"%s\" (%.1f ms)\n", rq->q, res->took_ms);
+    else if (res->nhits == 0)
+        vn_buf_printf_rc(b, rc, "No results past %d of %lld (%.1f ms)\n", rq->offset,
+                         (long long)res->total, res->took_ms);
     else
-        vn_buf_printf_rc(b, rc, "Results %d-%d of %lld (%.1f ms)\n", pg->offset + 1,
-                         pg->offset + nshown, (long long)pg->total, pg->took_ms);
+        vn_buf_printf_rc(b, rc, "Results %d-%d of %lld (%.1f ms)\n", rq->offset + 1,
+                         rq->offset + res->nhits, (long long)res->total, res->took_ms);
 }
