@@ -405,12 +405,12 @@ static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, vn_buf 
     toks t = {0};
     int *mask = NULL, lo = 0, hi = 0, first = 0, last = 0, s = 0, e = -1;
     const char *text = NULL;
-    int ntext = 0, ncol = api->xColumnCount(fts);
+    int ntext = 0;
     int rc = load_hits(api, fts, &h);
 
-    /* The column: the last (the body) when it holds a hit, else the
+    /* The column: the first (the body) when it holds a hit, else the
      * first that does, else the body without marks. */
-    int col = ncol > 0 ? ncol - 1 : 0;
+    int col = 0;
     if (rc == SQLITE_OK) {
         column_range(&h, col, &lo, &hi);
         if (lo == hi && h.n > 0)

@@ -2,7 +2,8 @@
  * used in ranking, as FTS5 auxiliary functions.
  *
  *   vn_snippet(fts, ntokens)  the best passage of about ntokens words of
- *       the body (of the title when the body holds no match), as plain
+ *       the first column, the body (of another column when the body
+ *       holds no match), as plain
  *       text in which each run of matched words is wrapped in
  *       VN_SNIP_OPEN ... VN_SNIP_CLOSE (bytes that never occur in the
  *       returned text otherwise). Cut only at word boundaries, so never

@@ -5,11 +5,14 @@
  *   article(id, path UNIQUE, url, title, date, author, size, mtime, hash,
  *           body)                 body = vn_zip stored form of the text
  *   article_text                  view: id, title, vn_unzip(body) AS body
- *   article_fts                   FTS5(title, body), external content
+ *   article_fts                   FTS5(body, title), external content
  *                                 article_text, tokenizer `vietnamese`,
  *                                 detail=full
  *   vn_spelling(fold, canon)      spellings of indexed words, for queries
  *                                 typed without diacritics (see vn_tok.h)
+ *   vn_dict(id, data)             zlib preset dictionaries (vn_zip.h), id =
+ *                                 adler32; trained from the archive's first
+ *                                 1000 articles once it has that many
  * WAL mode: readers never wait for the indexer, nor it for them.
  * Opening registers vn_unzip(), the tokenizer and the vn_snip functions
  * on the connection. A database made by another schema or tokenizer
@@ -21,11 +24,12 @@
 #define VN_STORE_H
 
 #include "vn_err.h"
+#include "vn_zip.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define VN_STORE_SCHEMA "1"
+#define VN_STORE_SCHEMA "2"
 
 typedef struct vn_store vn_store;
 
@@ -83,6 +87,19 @@ int vn_store_lookup(vn_store *st, const char *path, vn_stored *out, vn_err *err)
 /* Store doc, index included: as a new article when *id == 0, else in
  * place of article *id. OUT: *id, the article's id. */
 int vn_store_put(vn_store *st, const vn_doc *doc, int64_t *id, vn_err *err);
+
+/* The dictionary new bodies are compressed against: VN_OK and *dict
+ * (bytes owned by st, valid until vn_store_close or a rollback), or
+ * VN_ENOTFOUND while the archive has none. Hand it to a worker thread
+ * that compresses bodies for vn_doc.body_z. */
+int vn_store_dict(vn_store *st, vn_zip_dict *dict, vn_err *err);
+
+/* Store n bytes as a dictionary and make it the current one (inside an
+ * open transaction). vn_store_commit trains and adds one by itself once
+ * the archive has 1000 articles; this is for tests and tools.
+ * OUT: *dict as vn_store_dict. */
+int vn_store_dict_add(vn_store *st, const void *data, size_t n, vn_zip_dict *dict,
+                      vn_err *err);
 
 /* Record a new mtime for an article whose bytes did not change. */
 int vn_store_touch(vn_store *st, int64_t id, int64_t mtime, vn_err *err);

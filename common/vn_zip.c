@@ -65,9 +65,19 @@ static int zlib_fail(vn_err *err, const char *what, int zrc, const z_stream *zs)
                       msg != NULL ? msg : "no message", zrc);
 }
 
+uint32_t vn_zip_dict_id(const void *data, size_t n)
+{
+    return (uint32_t)adler32_z(adler32(0, NULL, 0), data, n);
+}
+
+static int has_dict(const vn_zip_dict *dict)
+{
+    return dict != NULL && dict->n > 0;
+}
+
 /* Deflate n bytes at src into out (room for cap bytes); *nout gets the
  * stream's size. */
-static int deflate_into(const void *src, size_t n, int level,
+static int deflate_into(const void *src, size_t n, int level, const vn_zip_dict *dict,
                         unsigned char *out, size_t cap, size_t *nout,
                         vn_err *err)
 {
@@ -75,6 +85,13 @@ static int deflate_into(const void *src, size_t n, int level,
     int zrc = deflateInit(&zs, level);
     if (zrc != Z_OK)
         return zlib_fail(err, "deflateInit", zrc, &zs);
+    if (has_dict(dict)) {
+        zrc = deflateSetDictionary(&zs, dict->data, (uInt)dict->n);
+        if (zrc != Z_OK) {
+            deflateEnd(&zs);
+            return zlib_fail(err, "deflateSetDictionary", zrc, &zs);
+        }
+    }
     zs.next_in = src;
     zs.avail_in = (uInt)n;
     zs.next_out = out;
@@ -91,6 +108,12 @@ static int deflate_into(const void *src, size_t n, int level,
 int vn_zip_pack(const void *src, size_t n, int level, vn_buf *dst,
                 vn_err *err)
 {
+    return vn_zip_pack_dict(src, n, level, NULL, dst, err);
+}
+
+int vn_zip_pack_dict(const void *src, size_t n, int level, const vn_zip_dict *dict,
+                     vn_buf *dst, vn_err *err)
+{
     assert(dst != NULL && (src != NULL || n == 0));
     if (level < 0 || level > 9)
         return vn_err_set(err, VN_EINVAL,
@@ -98,6 +121,9 @@ int vn_zip_pack(const void *src, size_t n, int level, vn_buf *dst,
     if (n > ZIP_MAX_TEXT)
         return vn_err_set(err, VN_EINVAL,
                           "text too large to store (%zu bytes, limit 1 GiB)", n);
+    if (has_dict(dict) && dict->n > VN_ZIP_DICT_MAX)
+        return vn_err_set(err, VN_EINVAL, "zlib dictionary of %zu bytes (limit %d)",
+                          dict->n, VN_ZIP_DICT_MAX);
 
     /* Reserve header + worst-case stream, then write in place. */
     size_t bound = deflateBound(NULL, (uLong)n);
@@ -110,7 +136,7 @@ int vn_zip_pack(const void *src, size_t n, int level, vn_buf *dst,
     size_t nhead = 1 + put_varint(out + 1, n);
 
     size_t nz = 0;
-    int rc = deflate_into(src, n, level, out + nhead, bound, &nz, err);
+    int rc = deflate_into(src, n, level, dict, out + nhead, bound, &nz, err);
     if (rc == VN_OK)
         dst->len += nhead + nz;
     dst->data[dst->len] = '\0';
@@ -119,8 +145,8 @@ int vn_zip_pack(const void *src, size_t n, int level, vn_buf *dst,
 
 /* Inflate the zlib stream at p (n bytes) into exactly want bytes at out.
  * The stream must end, use all its input, and fill out exactly. */
-static int inflate_into(const unsigned char *p, size_t n, unsigned char *out,
-                        size_t want, vn_err *err)
+static int inflate_into(const unsigned char *p, size_t n, vn_zip_dict_fn find, void *ctx,
+                        unsigned char *out, size_t want, vn_err *err)
 {
     z_stream zs = {0};
     int zrc = inflateInit(&zs);
@@ -131,6 +157,21 @@ static int inflate_into(const unsigned char *p, size_t n, unsigned char *out,
     zs.next_out = out;
     zs.avail_out = (uInt)want;
     zrc = inflate(&zs, Z_FINISH);
+    if (zrc == Z_NEED_DICT) {
+        uint32_t id = (uint32_t)zs.adler;
+        vn_zip_dict dict = {0};
+        int frc = find != NULL ? find(ctx, id, &dict, err) : VN_ENOTFOUND;
+        if (frc == VN_ENOTFOUND)
+            frc = vn_err_set(err, VN_EZIP,
+                             "stored text needs zlib dictionary %08x, which is missing", id);
+        if (frc != VN_OK) {
+            inflateEnd(&zs);
+            return frc;
+        }
+        zrc = inflateSetDictionary(&zs, dict.data, (uInt)dict.n);
+        if (zrc == Z_OK)
+            zrc = inflate(&zs, Z_FINISH);
+    }
 
     int rc = VN_OK;
     if (zrc == Z_STREAM_END && zs.avail_in != 0)
@@ -157,6 +198,12 @@ static int inflate_into(const unsigned char *p, size_t n, unsigned char *out,
 
 int vn_zip_unpack(const void *src, size_t n, vn_buf *dst, vn_err *err)
 {
+    return vn_zip_unpack_dict(src, n, NULL, NULL, dst, err);
+}
+
+int vn_zip_unpack_dict(const void *src, size_t n, vn_zip_dict_fn find, void *ctx,
+                       vn_buf *dst, vn_err *err)
+{
     assert(dst != NULL && (src != NULL || n == 0));
     const unsigned char *p = src;
     if (n == 0)
@@ -176,10 +223,33 @@ int vn_zip_unpack(const void *src, size_t n, vn_buf *dst, vn_err *err)
     if (vn_buf_reserve(dst, want) != VN_OK)
         return vn_err_set(err, VN_ENOMEM,
                           "out of memory unpacking %zu bytes", want);
-    rc = inflate_into(p + pos, n - pos, (unsigned char *)dst->data + dst->len,
+    rc = inflate_into(p + pos, n - pos, find, ctx, (unsigned char *)dst->data + dst->len,
                       want, err);
     if (rc == VN_OK)
         dst->len += want;
     dst->data[dst->len] = '\0';
     return rc;
+}
+
+/* Pieces of this many bytes: long enough to hold a few words and their
+ * spacing, short enough that a 32 KB dictionary samples 256 texts. */
+#define TRAIN_PIECE 128
+
+int vn_zip_train(const char *const *texts, const size_t *lens, size_t ntexts,
+                 vn_buf *out, vn_err *err)
+{
+    size_t want = VN_ZIP_DICT_MAX / TRAIN_PIECE;
+    size_t step = ntexts > want ? ntexts / want : 1;
+    size_t start = out->len;
+    for (size_t i = 0; i < ntexts && out->len - start + TRAIN_PIECE <= VN_ZIP_DICT_MAX;
+         i += step) {
+        size_t n = lens[i], at = 0;
+        if (n > TRAIN_PIECE) {
+            at = (n - TRAIN_PIECE) / 2;
+            n = TRAIN_PIECE;
+        }
+        if (vn_buf_add(out, texts[i] + at, n) != VN_OK)
+            return vn_err_set(err, VN_ENOMEM, "out of memory training a dictionary");
+    }
+    return VN_OK;
 }

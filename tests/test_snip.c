@@ -1,7 +1,7 @@
 /* test_snip.c: vn_snippet() and vn_proximity() on a real FTS5 table.
  *
  * One in-memory database (group_setup) with the `vietnamese` tokenizer,
- * the table f(title, body) and a small vn_spelling table, so that words
+ * the table f(body, title) and a small vn_spelling table, so that words
  * typed without diacritics expand. Each test adds the rows it needs and
  * queries them by rowid. All texts are written for these tests. */
 #include "vn_snip.h"
@@ -48,7 +48,7 @@ static int group_setup(void **state)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db,
             "CREATE TABLE doc(id INTEGER PRIMARY KEY, note TEXT);"
-            "CREATE VIRTUAL TABLE f USING fts5(title, body, tokenize='vietnamese');"
+            "CREATE VIRTUAL TABLE f USING fts5(body, title, tokenize='vietnamese');"
             "CREATE TABLE vn_spelling(fold TEXT, canon TEXT, PRIMARY KEY(fold, canon))"
             " WITHOUT ROWID;", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
@@ -520,7 +520,7 @@ static void test_ranking_prefers_adjacent(void **state)
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_prepare_v2(db,
         "SELECT rowid FROM f WHERE f MATCH ?1 AND rowid IN (?2, ?3)"
-        " ORDER BY bm25(f, 5.0, 1.0) * (1.0 + 2.0 * vn_proximity(f))", -1, &st, NULL),
+        " ORDER BY bm25(f, 1.0, 5.0) * (1.0 + 2.0 * vn_proximity(f))", -1, &st, NULL),
         SQLITE_OK);
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, far);
