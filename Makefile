@@ -21,6 +21,7 @@ TEST_SRC    := $(wildcard tests/test_*.c)
 
 B  := build
 BA := build/asan
+BB := $(B)/bench
 obj  = $(patsubst %.c,$(B)/obj/%.o,$(1))
 aobj = $(patsubst %.c,$(BA)/obj/%.o,$(1))
 
@@ -39,6 +40,10 @@ $(B)/obj/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
 $(BA)/obj/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
+
+# The synonym table is compiled into the binary (.incbin).
+$(B)/obj/common/vn_syn_data.o $(BA)/obj/common/vn_syn_data.o $(BB)/obj/common/vn_syn_data.o: \
+    common/synonyms.txt
 
 $(B)/vnindex: $(LIB_OBJ) $(call obj,$(INDEXER_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -71,7 +76,6 @@ bench: deps
 
 # Bench tools: qbench links its own build of common/ (same flags, own folder);
 # baseline_load needs SQLite only.
-BB := $(B)/bench
 $(BB)/obj/%.o: %.c $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

@@ -33,6 +33,8 @@
 #include "vn_query.h"
 
 #include "vn_buf.h"
+#include "vn_norm.h"
+#include "vn_syn.h"
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -49,7 +51,12 @@ typedef struct item {
     int is_neg;       /* excluded */
     int in_title;     /* title: column filter */
     int is_prefix;    /* ends with a prefix star */
+    int is_quoted;    /* typed in quotes: exactly that, no synonyms */
     int or_prev;      /* positive: OR joins it to the previous positive */
+    int syn_len;      /* > 0: this item and the syn_len - 1 after it spell a
+                         form of syn_group, whose other forms are ORed in */
+    const vn_syn_group *syn_group;
+    const vn_syn_form *syn_form;
 } item;
 
 typedef struct item_vec {
@@ -159,6 +166,7 @@ static void lex_phrase(lexer *lx, item *it)
     it->off = off;
     it->len = end - off;
     it->is_prefix = starred && last_word_cps(lx->s + off, it->len) >= 2;
+    it->is_quoted = 1;
 }
 
 /* A word: up to a space, a quote or the end; trailing stars come off. */
@@ -284,12 +292,41 @@ static void put_item(vn_buf *b, const uint8_t *s, const item *it, int *rc)
         vn_buf_puts_rc(b, " *", rc);
 }
 
+/* Items k.. of a synonym span: "((I AND I ...) OR "form" OR ...)". */
+static void put_span(vn_buf *b, const uint8_t *s, const item *v, int *rc)
+{
+    int m = v[0].syn_len;
+    vn_buf_puts_rc(b, m > 1 ? "((" : "(", rc);
+    for (int k = 0; k < m; k++) {
+        vn_buf_puts_rc(b, k > 0 ? " AND " : "", rc);
+        put_item(b, s, &v[k], rc);
+    }
+    vn_buf_puts_rc(b, m > 1 ? ")" : "", rc);
+    const vn_syn_group *g = v[0].syn_group;
+    for (size_t f = 0; f < g->nforms; f++) {
+        const vn_syn_form *form = &g->forms[f];
+        if (form == v[0].syn_form)
+            continue;
+        vn_buf_puts_rc(b, " OR ", rc);
+        if (v[0].in_title)
+            vn_buf_puts_rc(b, "title : ", rc);
+        put_string(b, (const uint8_t *)form->canon, (int32_t)strlen(form->canon), rc);
+    }
+    vn_buf_puts_rc(b, ")", rc);
+}
+
 /* The positive items: groups joined by AND, items in a group by OR. */
 static void put_positive(vn_buf *b, const uint8_t *s, const item_vec *pos, int paren_groups,
                          int *rc)
 {
     for (size_t k = 0; k < pos->n; k++) {
         const item *it = &pos->v[k];
+        if (it->syn_len > 0) {
+            vn_buf_puts_rc(b, k > 0 ? " AND " : "", rc);
+            put_span(b, s, it, rc);
+            k += (size_t)it->syn_len - 1;
+            continue;
+        }
         int opens = paren_groups && !it->or_prev && k + 1 < pos->n && pos->v[k + 1].or_prev;
         int closes = paren_groups && it->or_prev && (k + 1 == pos->n || !pos->v[k + 1].or_prev);
         if (k > 0)
@@ -300,6 +337,105 @@ static void put_positive(vn_buf *b, const uint8_t *s, const item_vec *pos, int p
         if (closes)
             vn_buf_add_rc(b, ")", 1, rc);
     }
+}
+
+/* ---- synonyms ---------------------------------------------------------------- */
+
+/* The words of the positive items, each knowing its item. */
+typedef struct syn_words {
+    vn_token *tok;
+    size_t *owner;      /* tok[i] belongs to pos item owner[i] */
+    size_t n, cap;
+    size_t cur;         /* the item being split */
+    vn_buf arena;       /* the words' bytes: canon then fold */
+    size_t *canon_at, *fold_at;
+    int rc;
+} syn_words;
+
+static int take_word(void *ctx, const vn_token *t)
+{
+    syn_words *w = ctx;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 32;
+        vn_token *tok = realloc(w->tok, cap * sizeof *tok);
+        w->tok = tok ? tok : w->tok;
+        size_t *owner = tok ? realloc(w->owner, cap * sizeof *owner) : NULL;
+        w->owner = owner ? owner : w->owner;
+        size_t *ca = owner ? realloc(w->canon_at, cap * sizeof *ca) : NULL;
+        w->canon_at = ca ? ca : w->canon_at;
+        size_t *fa = ca ? realloc(w->fold_at, cap * sizeof *fa) : NULL;
+        w->fold_at = fa ? fa : w->fold_at;
+        if (fa == NULL)
+            return w->rc = VN_ENOMEM;
+        w->cap = cap;
+    }
+    w->tok[w->n] = *t;
+    w->owner[w->n] = w->cur;
+    w->canon_at[w->n] = w->arena.len;
+    vn_buf_add_rc(&w->arena, t->canon, t->ncanon, &w->rc);
+    w->fold_at[w->n] = w->arena.len;
+    vn_buf_add_rc(&w->arena, t->fold, t->nfold, &w->rc);
+    w->n++;
+    return w->rc;
+}
+
+/* Can items k..k+m-1 become one synonym span? Each must be a plain
+ * positive word (not quoted, no prefix) standing in its own AND group,
+ * all in the same column. */
+static int span_ok(const item_vec *pos, size_t k, size_t m)
+{
+    if (k + m > pos->n)
+        return 0;
+    for (size_t j = k; j < k + m; j++) {
+        const item *it = &pos->v[j];
+        if (it->is_prefix || it->is_quoted || it->or_prev
+            || it->in_title != pos->v[k].in_title)
+            return 0;
+    }
+    return k + m == pos->n || !pos->v[k + m].or_prev;
+}
+
+/* Mark the runs of positive items that spell a form of a group in syn. */
+static int find_synonyms(parser *p, const uint8_t *s, const vn_syn *syn, vn_norm *nm,
+                         vn_err *err)
+{
+    syn_words w = {0};
+    w.arena = (vn_buf)VN_BUF_INIT;
+    int rc = VN_OK;
+    for (size_t k = 0; rc == VN_OK && k < p->pos.n; k++) {
+        w.cur = k;
+        rc = vn_norm_tokens(nm, (const char *)s + p->pos.v[k].off, (size_t)p->pos.v[k].len,
+                            take_word, &w, NULL, err);
+    }
+    for (size_t i = 0; rc == VN_OK && i < w.n; i++) { /* the arena has moved: point into it */
+        w.tok[i].canon = w.arena.data + w.canon_at[i];
+        w.tok[i].fold = w.arena.data + w.fold_at[i];
+    }
+    for (size_t i = 0; rc == VN_OK && i < w.n;) {
+        size_t k = w.owner[i], got = 0;
+        const vn_syn_form *form = NULL;
+        int first = i == 0 || w.owner[i - 1] != k;
+        const vn_syn_group *g = first ? vn_syn_match(syn, w.tok + i, w.n - i, &got, &form) : NULL;
+        size_t last = i + got - 1;
+        int whole = g != NULL && (last + 1 == w.n || w.owner[last + 1] != w.owner[last]);
+        size_t m = whole ? w.owner[last] - k + 1 : 0;
+        if (m > 0 && span_ok(&p->pos, k, m)) {
+            p->pos.v[k].syn_len = (int)m;
+            p->pos.v[k].syn_group = g;
+            p->pos.v[k].syn_form = form;
+            i = last + 1;
+        } else {
+            i++;
+        }
+    }
+    if (rc == VN_OK && w.rc != VN_OK)
+        rc = vn_err_set(err, w.rc, "query: out of memory reading synonyms");
+    free(w.tok);
+    free(w.owner);
+    free(w.canon_at);
+    free(w.fold_at);
+    vn_buf_free(&w.arena);
+    return rc;
 }
 
 /* The whole expression; needs at least one positive item. */
@@ -329,6 +465,12 @@ static int build(const parser *p, const uint8_t *s, char **out)
 
 int vn_query_parse(const char *text, size_t n, vn_query *q, vn_err *err)
 {
+    return vn_query_parse_syn(text, n, NULL, NULL, q, err);
+}
+
+int vn_query_parse_syn(const char *text, size_t n, const vn_syn *syn, vn_norm *nm,
+                       vn_query *q, vn_err *err)
+{
     if (q == NULL)
         return vn_err_set(err, VN_EINVAL, "query: no vn_query to fill");
     memset(q, 0, sizeof *q);
@@ -346,14 +488,17 @@ int vn_query_parse(const char *text, size_t n, vn_query *q, vn_err *err)
     while (rc == VN_OK && (kind = lex_next(&lx, &it)) != TK_END)
         rc = take_token(&p, kind, &it);
 
-    /* Then the expression, if anything positive was typed. */
+    /* Synonyms, then the expression, if anything positive was typed. */
+    int serr = VN_OK;
+    if (rc == VN_OK && p.pos.n > 0 && syn != NULL && nm != NULL)
+        serr = rc = find_synonyms(&p, lx.s, syn, nm, err);
     if (rc == VN_OK && p.pos.n > 0)
         rc = build(&p, lx.s, &q->match);
     if (rc == VN_OK) {
         q->npositive = (int)p.pos.n;
         q->nnegative = (int)p.neg.n;
         q->has_or = p.has_or;
-    } else {
+    } else if (serr == VN_OK) {
         vn_err_set(err, rc, "query: out of memory turning %zu bytes into an FTS5 expression", n);
     }
     free(p.pos.v);

@@ -36,6 +36,17 @@ typedef struct vn_query {
  * OUT: *q filled; release with vn_query_free. */
 int vn_query_parse(const char *text, size_t n, vn_query *q, vn_err *err);
 
+/* The same, with abbreviations and other spellings (vn_syn.h): a run of
+ * plain words (not quoted: a quoted phrase means exactly that) that
+ * spells a form of a group in syn (UBND, uy ban nhan dan) also matches
+ * the group's other forms:
+ * ((uy AND ban AND nhan AND dan) OR "ubnd"). nm (borrowed) splits the
+ * words; syn or nm NULL: no synonyms. */
+struct vn_syn;
+struct vn_norm;
+int vn_query_parse_syn(const char *text, size_t n, const struct vn_syn *syn,
+                       struct vn_norm *nm, vn_query *q, vn_err *err);
+
 /* Release what vn_query_parse allocated. Accepts NULL. */
 void vn_query_free(vn_query *q);
 

@@ -20,6 +20,7 @@
  * faster). Takes effect when the file is created. */
 #define PAGE_SIZE "16384"
 #define VN_STORE_DICTS 8
+#define MMAP_SIZE "1073741824" /* 1 GiB of address space, not of memory */
 
 static const char *const schema_sql =
     "CREATE TABLE vn_meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
@@ -55,7 +56,7 @@ static const char *const drop_sql =
 enum {
     Q_LOOKUP, Q_INSERT, Q_UPDATE, Q_FTS_ADD, Q_FTS_DEL, Q_DELETE, Q_TOUCH,
     Q_UNDER, Q_SEARCH, Q_SEARCH_F, Q_SNIPPET, Q_ARTICLE, Q_COUNT, Q_META_GET, Q_META_SET,
-    Q_DICT_GET, Q_DICT_LAST, Q_DICT_ADD, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
+    Q_DICT_GET, Q_DICT_LAST, Q_DICT_ADD, Q_KNOWS_ANY, Q_KNOWS, Q_VOCAB, Q_TERM_DOCS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
 };
 
 static const char *const stmt_sql[Q_N] = {
@@ -96,6 +97,10 @@ static const char *const stmt_sql[Q_N] = {
     [Q_DICT_GET] = "SELECT data FROM vn_dict WHERE id = ?1",
     [Q_DICT_LAST] = "SELECT id, data FROM vn_dict ORDER BY rowid DESC LIMIT 1",
     [Q_DICT_ADD] = "INSERT OR REPLACE INTO vn_dict(id, data) VALUES (?1, ?2)",
+    [Q_KNOWS_ANY] = "SELECT 1 FROM vn_spelling WHERE fold = ?1 LIMIT 1",
+    [Q_KNOWS] = "SELECT 1 FROM vn_spelling WHERE fold = ?1 AND canon = ?2",
+    [Q_VOCAB] = "SELECT canon FROM vn_spelling WHERE fold >= ?1 AND fold < ?2",
+    [Q_TERM_DOCS] = "SELECT doc FROM temp.vn_vocab WHERE term = ?1",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -420,6 +425,10 @@ static int open_db(vn_store *st, vn_err *err)
                   " PRAGMA synchronous=NORMAL;",
                   "cannot switch to WAL mode", err);
     }
+    /* Readers map the file: FTS5 reads doclist pages over and over, and a
+     * mapped page costs no copy into SQLite's cache. */
+    if (rc == VN_OK && st->mode != VN_STORE_WRITE)
+        rc = exec(st, "PRAGMA mmap_size=" MMAP_SIZE, "cannot map the database", err);
     if (rc == VN_OK)
         rc = ensure_schema(st, err);
     return rc;
@@ -660,6 +669,61 @@ int vn_store_count(vn_store *st, int64_t *n, vn_err *err)
         *n = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     return rc;
+}
+
+/* ---- vocabulary ------------------------------------------------------------------ */
+
+int vn_store_knows(vn_store *st, const char *fold, const char *canon, int *known, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, canon ? Q_KNOWS : Q_KNOWS_ANY, err);
+    *known = 0;
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, fold);
+    if (canon != NULL)
+        bind_text(s, 2, canon);
+    int step = sqlite3_step(s);
+    *known = step == SQLITE_ROW;
+    sqlite3_reset(s);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK
+                                                     : db_error(st, "cannot read the vocabulary", err);
+}
+
+int vn_store_vocab(vn_store *st, const char *from, const char *to,
+                   int (*fn)(void *ctx, const char *canon, size_t n), void *ctx, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_VOCAB, err);
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, from);
+    bind_text(s, 2, to);
+    int step, rc = VN_OK;
+    while (rc == VN_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
+        rc = fn(ctx, (const char *)sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+    if (rc == VN_OK && step != SQLITE_DONE)
+        rc = db_error(st, "cannot read the vocabulary", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *err)
+{
+    *ndocs = 0;
+    if (st->stmt[Q_TERM_DOCS] == NULL
+        && exec(st, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vn_vocab"
+                    " USING fts5vocab(main, article_fts, row)",
+                "cannot open the index's vocabulary", err) != VN_OK)
+        return VN_EDB;
+    sqlite3_stmt *s = stmt(st, Q_TERM_DOCS, err);
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, canon);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *ndocs = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK
+                                                     : db_error(st, "cannot read the vocabulary", err);
 }
 
 /* ---- search ------------------------------------------------------------------------ */

@@ -136,6 +136,25 @@ typedef struct vn_search {
 int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
                     int64_t *total, vn_err *err);
 
+/* The index's vocabulary: vn_spelling holds every indexed word that has
+ * a letter, under its accent-free form. */
+
+/* OUT: *known = 1 when some indexed word folds to fold and, when canon is
+ * not NULL, is spelt canon (canonical form, vn_norm.h); else 0. */
+int vn_store_knows(vn_store *st, const char *fold, const char *canon, int *known,
+                   vn_err *err);
+
+/* Call fn(ctx, canon, n) for each indexed word whose folded form lies in
+ * [from, to) (byte order). A non-zero return stops the walk and is
+ * passed back. */
+int vn_store_vocab(vn_store *st, const char *from, const char *to,
+                   int (*fn)(void *ctx, const char *canon, size_t n), void *ctx,
+                   vn_err *err);
+
+/* OUT: *ndocs, the number of articles holding the canonical word canon
+ * (0 when none), from FTS5's own counts. */
+int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *err);
+
 /* The connection, for modules that run their own SQL on the schema
  * above (vnindex --stats/--check, the server's suggestions). Borrowed:
  * valid until vn_store_close. */

@@ -8,7 +8,9 @@
  * biến, biển...), emitted as colocated synonyms so that FTS5 matches them
  * in phrases, NEAR and AND alike, and highlights the accented text. The
  * spellings come from the table vn_spelling(fold, canon), read with one
- * indexed lookup per word; the indexer fills it through vn_tok_flush.
+ * indexed lookup per word; the indexer fills it through vn_tok_flush
+ * with every word that holds a letter, so the table is also the index's
+ * vocabulary (for "did you mean" and typing rescue).
  * In a prefix query (bie*, "tinh gian bi"*) the last word stands for the
  * canonical prefixes of the same length (bie, biê, biế, ...); a prefix
  * typed in ASCII is taken as typed (ki* is not the syllable ki = ky).
@@ -23,7 +25,7 @@
 #include <sqlite3.h>
 
 #define VN_TOK_NAME "vietnamese"
-#define VN_TOK_VERSION "1" /* bump when indexed tokens change */
+#define VN_TOK_VERSION "2" /* bump when indexed tokens or spellings change */
 
 typedef struct vn_tok vn_tok;
 

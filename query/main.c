@@ -3,6 +3,7 @@
 #include "search.h"
 #include "serve.h"
 #include "vn_store.h"
+#include "vn_syn.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +21,7 @@ enum {
 
 typedef struct cli {
     const char *db;
+    const char *synonyms;
     int json;
     search_req rq;
 } cli;
@@ -49,6 +51,10 @@ static const char usage[] =
     "               YYYY-MM or YYYY; articles with no known date are left out\n"
     "  --sort ORDER relevance (default), date (newest first) or date-asc;\n"
     "               articles with no known date come last\n"
+    "  --synonyms FILE\n"
+    "               more abbreviations and spellings, one group a line:\n"
+    "               UBND = Ủy ban nhân dân (added to the built-in table; a form\n"
+    "               in FILE moves to FILE's group)\n"
     "  --json       JSON: {query, total, took_ms, limit, offset, sort, since,\n"
     "               until, relaxed, searched, suggestion, results:[{rank, path,\n"
     "               url, title, date, author, score, snippet}]}; the snippet is\n"
@@ -77,11 +83,12 @@ static int parse_args(int argc, char **argv, cli *c)
         {"since", required_argument, NULL, 's'},
         {"until", required_argument, NULL, 'u'},
         {"sort", required_argument, NULL, 'r'},
+        {"synonyms", required_argument, NULL, 'y'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int ch;
-    while ((ch = getopt_long(argc, argv, "d:n:o:js:u:r:h", longs, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "d:n:o:js:u:r:y:h", longs, NULL)) != -1) {
         switch (ch) {
         case 'd': c->db = optarg; break;
         case 'n':
@@ -113,6 +120,7 @@ static int parse_args(int argc, char **argv, cli *c)
             }
             break;
         case 'j': c->json = 1; break;
+        case 'y': c->synonyms = optarg; break;
         case 'h': fputs(usage, stdout); exit(EXIT_DONE);
         default: fputs(usage, stderr); return -1;
         }
@@ -161,8 +169,16 @@ int main(int argc, char **argv)
     vn_store *st = NULL;
     vn_err err = {0};
     int orc = VN_OK;
-    int rc = text ? vn_store_open(c.db, VN_STORE_READ, &st, &err)
+    vn_syn *syn = NULL;
+    int rc = text ? search_syn_load(c.synonyms, &syn, &err)
                   : vn_err_set(&err, VN_ENOMEM, "out of memory");
+    if (rc != VN_OK) {
+        fprintf(stderr, "vnquery: %s\n", err.msg);
+        free(text);
+        return EXIT_USAGE;
+    }
+    c.rq.syn = syn;
+    rc = vn_store_open(c.db, VN_STORE_READ, &st, &err);
     if (rc == VN_OK)
         rc = search_run(st, &c.rq, &res, &err);
     vn_store_close(st);
@@ -176,6 +192,7 @@ int main(int argc, char **argv)
         fwrite(out.data, 1, out.len, stdout);
     vn_buf_free(&out);
     search_res_free(&res);
+    vn_syn_free(syn);
     free(text);
     if (rc != VN_OK) {
         fprintf(stderr, "vnquery: %s\n", err.msg);

@@ -4,6 +4,10 @@
 #include "vn_buf.h"
 #include "vn_norm.h"
 #include "vn_query.h"
+#include "vn_suggest.h"
+#include "vn_syn.h"
+#include "vn_syn_data.h"
+#include "vn_telex.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,10 +180,205 @@ static int fold_query(const char *text, char **folded, vn_err *err)
     return rc;
 }
 
+/* ---- typing rescue: Telex and VNI ------------------------------------------ */
+
+typedef struct rescue {
+    vn_store *st;
+    vn_norm *nm;
+    vn_buf canon, fold;
+} rescue;
+
+/* vn_telex_accept_fn: use the decoding when the index does not know the
+ * word as typed but knows the decoded spelling. */
+static int accept_decoding(void *ctx, const char *word, size_t nword, const char *dec,
+                           size_t ndec, int *use, vn_err *err)
+{
+    rescue *r = ctx;
+    int known = 0;
+    *use = 0;
+    int rc = vn_norm_word(r->nm, word, nword, NULL, &r->fold, NULL, err);
+    if (rc == VN_OK)
+        rc = vn_store_knows(r->st, r->fold.data ? r->fold.data : "", NULL, &known, err);
+    if (rc != VN_OK || known)
+        return rc;
+    rc = vn_norm_word(r->nm, dec, ndec, &r->canon, &r->fold, NULL, err);
+    if (rc == VN_OK && r->canon.len > 0)
+        rc = vn_store_knows(r->st, r->fold.data, r->canon.data, use, err);
+    return rc;
+}
+
+/* OUT: *decoded (caller frees): text with the words rescued, or NULL
+ * when none was. */
+static int decode_typing(vn_store *st, vn_norm *nm, const char *text, char **decoded,
+                         vn_err *err)
+{
+    rescue r = {st, nm, VN_BUF_INIT, VN_BUF_INIT};
+    vn_buf out = VN_BUF_INIT;
+    size_t nchanged = 0;
+    *decoded = NULL;
+    int rc = vn_telex_rewrite(text, strlen(text), VN_TELEX_AUTO, accept_decoding, &r, &out,
+                              &nchanged, err);
+    if (rc == VN_OK && nchanged > 0)
+        rc = vn_buf_take(&out, decoded, NULL);
+    vn_buf_free(&out);
+    vn_buf_free(&r.canon);
+    vn_buf_free(&r.fold);
+    return rc;
+}
+
+/* ---- "did you mean" ------------------------------------------------------------ */
+
+typedef struct speller {
+    vn_store *st;
+    vn_norm *nm;
+    const char *text;
+    size_t at;
+    vn_buf out, word, fold;
+    int changed;
+    vn_err *err;
+} speller;
+
+static int feed(void *ctx, const char *canon, size_t n)
+{
+    return vn_suggest_add(ctx, canon, n, 0);
+}
+
+/* Of the spellings that fold like word, the one most articles hold. */
+typedef struct commonest {
+    vn_store *st;
+    vn_buf best;
+    int64_t best_docs;
+    vn_err *err;
+} commonest;
+
+static int weigh(void *ctx, const char *canon, size_t n)
+{
+    commonest *c = ctx;
+    int64_t docs = 0;
+    char w[256];
+    if (n >= sizeof w)
+        return VN_OK;
+    memcpy(w, canon, n);
+    w[n] = '\0';
+    int rc = vn_store_term_docs(c->st, w, &docs, c->err);
+    if (rc == VN_OK && docs > c->best_docs) {
+        vn_buf_reset(&c->best);
+        rc = vn_buf_add(&c->best, canon, n);
+        c->best_docs = docs;
+    }
+    return rc;
+}
+
+/* The best vocabulary word for the unknown word at [start, end) of the
+ * text, appended to sp->out; OUT: *found. */
+static int suggest_word(speller *sp, const vn_token *tok, int *found)
+{
+    vn_suggest *sg = NULL;
+    const char *w = sp->text + tok->start;
+    size_t n = tok->end - tok->start;
+    *found = 0;
+    int rc = vn_suggest_open(&sg, w, n, NULL, sp->err);
+    if (rc == VN_EINVAL)
+        return VN_OK; /* empty or too long: no suggestion */
+    if (rc == VN_OK)
+        rc = vn_store_vocab(sp->st, "", "\xf4\x90", feed, sg, sp->err);
+    const char *best = NULL;
+    size_t nbest = 0;
+    double dist;
+    long long freq;
+    if (rc == VN_OK && vn_suggest_result(sg, &best, &nbest, &dist, &freq)) {
+        commonest c = {sp->st, VN_BUF_INIT, 0, sp->err};
+        rc = vn_norm_word(sp->nm, best, nbest, NULL, &sp->fold, NULL, sp->err);
+        char to[256];
+        if (rc == VN_OK && !tok->has_marks && sp->fold.len + 2 <= sizeof to) {
+            /* typed plain: the spelling most articles hold; [fold, fold "\x01")
+             * is exactly the words that fold so */
+            snprintf(to, sizeof to, "%s\x01", sp->fold.data);
+            rc = vn_store_vocab(sp->st, sp->fold.data, to, weigh, &c, sp->err);
+        }
+        if (rc == VN_OK && c.best.len == 0)
+            rc = vn_buf_add(&c.best, best, nbest);
+        if (rc == VN_OK)
+            rc = vn_buf_add(&sp->out, c.best.data, c.best.len);
+        *found = rc == VN_OK;
+        vn_buf_free(&c.best);
+    }
+    vn_suggest_close(sg);
+    return rc;
+}
+
+static int spell_word(void *ctx, const vn_token *tok)
+{
+    speller *sp = ctx;
+    int known = 1, found = 0, rc = VN_OK;
+    const char *w = sp->text + tok->start;
+    size_t n = tok->end - tok->start;
+    int op = (n == 2 && memcmp(w, "OR", 2) == 0) || (n == 3 && memcmp(w, "AND", 3) == 0)
+          || (n == 3 && memcmp(w, "NOT", 3) == 0) || sp->text[tok->end] == ':';
+    int letters = 0;
+    for (size_t i = 0; i < tok->nfold; i++)
+        letters |= (tok->fold[i] >= 'a' && tok->fold[i] <= 'z') || (unsigned char)tok->fold[i] >= 0x80;
+    rc = vn_buf_add(&sp->out, sp->text + sp->at, tok->start - sp->at);
+    if (rc == VN_OK && !op && letters) {
+        vn_buf_reset(&sp->word);
+        rc = vn_buf_add(&sp->word, tok->fold, tok->nfold);
+        if (rc == VN_OK)
+            rc = vn_store_knows(sp->st, sp->word.data, NULL, &known, sp->err);
+    }
+    if (rc == VN_OK && !known)
+        rc = suggest_word(sp, tok, &found);
+    if (rc == VN_OK && !found)
+        rc = vn_buf_add(&sp->out, w, n);
+    sp->changed |= found;
+    sp->at = tok->end;
+    return rc;
+}
+
+/* OUT: *suggestion (caller frees): the text with each word the index does
+ * not know replaced by the nearest one it does, or NULL when none was. */
+static int suggest(vn_store *st, vn_norm *nm, const char *text, char **suggestion, vn_err *err)
+{
+    speller sp = {st, nm, text, 0, VN_BUF_INIT, VN_BUF_INIT, VN_BUF_INIT, 0, err};
+    *suggestion = NULL;
+    int rc = vn_norm_tokens(nm, text, strlen(text), spell_word, &sp, NULL, err);
+    if (rc == VN_OK)
+        rc = vn_buf_puts(&sp.out, text + sp.at);
+    if (rc == VN_OK && sp.changed)
+        rc = vn_buf_take(&sp.out, suggestion, NULL);
+    vn_buf_free(&sp.out);
+    vn_buf_free(&sp.word);
+    vn_buf_free(&sp.fold);
+    return rc;
+}
+
+/* ---- synonyms ------------------------------------------------------------------ */
+
+int search_syn_load(const char *user_path, vn_syn **out, vn_err *err)
+{
+    vn_syn *syn = NULL;
+    vn_norm *nm = NULL;
+    *out = NULL;
+    int rc = vn_syn_open(&syn, err);
+    if (rc == VN_OK)
+        rc = vn_norm_open(&nm, err);
+    if (rc == VN_OK)
+        rc = vn_syn_parse(syn, nm, vn_syn_builtin, vn_syn_builtin_len(), "built-in synonyms",
+                          err);
+    if (rc == VN_OK && user_path != NULL)
+        rc = vn_syn_load(syn, nm, user_path, err);
+    vn_norm_close(nm);
+    if (rc != VN_OK) {
+        vn_syn_free(syn);
+        return rc;
+    }
+    *out = syn;
+    return VN_OK;
+}
+
 /* ---- one search ------------------------------------------------------------ */
 
-static int run_text(vn_store *st, const search_req *rq, const char *text, search_res *res,
-                    vn_err *err)
+static int run_text(vn_store *st, vn_norm *nm, const search_req *rq, const char *text,
+                    search_res *res, vn_err *err)
 {
     vn_query q = {0};
     collect c = {.res = res};
@@ -189,7 +388,7 @@ static int run_text(vn_store *st, const search_req *rq, const char *text, search
         .until = rq->until[0] ? rq->until : NULL,
     };
     drop_hits(res);
-    int rc = vn_query_parse(text, strlen(text), &q, err);
+    int rc = vn_query_parse_syn(text, strlen(text), rq->syn, nm, &q, err);
     s.match = q.match;
     if (rc == VN_OK)
         rc = vn_store_search(st, &s, keep_hit, &c, &res->total, err);
@@ -202,17 +401,25 @@ static int run_text(vn_store *st, const search_req *rq, const char *text, search
 int search_run(vn_store *st, const search_req *rq, search_res *res, vn_err *err)
 {
     double t0 = millis();
+    vn_norm *nm = NULL;
+    char *folded = NULL;
     memset(res, 0, sizeof *res);
-    int rc = run_text(st, rq, rq->q, res, err);
-    if (rc == VN_OK && res->total == 0) {
-        char *folded = NULL;
-        rc = fold_query(rq->q, &folded, err);
-        if (rc == VN_OK && folded != NULL) {
-            rc = run_text(st, rq, folded, res, err);
-            res->relaxed = res->total > 0;
-        }
-        free(folded);
+    int rc = vn_norm_open(&nm, err);
+    if (rc == VN_OK)
+        rc = decode_typing(st, nm, rq->q, &res->searched, err);
+    const char *text = res->searched ? res->searched : rq->q;
+    if (rc == VN_OK)
+        rc = run_text(st, nm, rq, text, res, err);
+    if (rc == VN_OK && res->total == 0)
+        rc = fold_query(text, &folded, err);
+    if (rc == VN_OK && folded != NULL) {
+        rc = run_text(st, nm, rq, folded, res, err);
+        res->relaxed = res->total > 0;
     }
+    if (rc == VN_OK && res->total == 0)
+        rc = suggest(st, nm, text, &res->suggestion, err);
+    free(folded);
+    vn_norm_close(nm);
     res->took_ms = millis() - t0;
     return rc;
 }

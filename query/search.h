@@ -16,8 +16,11 @@
 #define SEARCH_LIMIT_MAX 1000
 #define SEARCH_OFFSET_MAX 1000000
 
+struct vn_syn;
+
 typedef struct search_req {
     const char *q;            /* as typed, UTF-8 (invalid bytes read as U+FFFD) */
+    const struct vn_syn *syn; /* abbreviations and other spellings, or NULL */
     int limit, offset;        /* the page */
     char since[11], until[11];/* inclusive "YYYY-MM-DD" bounds; "" for none */
     int sort;                 /* VN_SORT_* (vn_store.h) */
@@ -41,6 +44,11 @@ int search_parse_date(const char *s, int is_until, char out[11]);
 
 /* Read "relevance", "date" or "date-asc". OUT: *sort. Returns 0 or -1. */
 int search_parse_sort(const char *s, int *sort);
+
+/* The synonym table: the one shipped in the binary, then the groups of
+ * the file at user_path (may be NULL), which take its forms over.
+ * OUT: *out, released with vn_syn_free; shared by threads once loaded. */
+int search_syn_load(const char *user_path, struct vn_syn **out, vn_err *err);
 
 /* Run rq against st. OUT: *res, released with search_res_free (also
  * after an error). */

@@ -5,7 +5,8 @@
 set -u
 BIN=${1:-build/asan}
 cd "$(dirname "$0")/.."
-export VNINDEX="$PWD/$BIN/vnindex" VNQUERY="$PWD/$BIN/vnquery"
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+export VNINDEX="$BIN/vnindex" VNQUERY="$BIN/vnquery"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 pass=0 fail=0 skip=0

@@ -7,6 +7,8 @@
 #include "vn_query.h"
 
 #include "vn_buf.h"
+#include "vn_norm.h"
+#include "vn_syn.h"
 
 #include <sqlite3.h>
 #include <unicode/utf8.h>
@@ -472,6 +474,53 @@ static void test_random(void **state)
     }
 }
 
+/* Synonyms: input -> exact expression, with a small table of our own. */
+static void test_synonyms(void **state)
+{
+    (void)state;
+    static const char table[] =
+        "UBND = Ủy ban nhân dân\n"
+        "TP.HCM = TPHCM = Thành phố Hồ Chí Minh\n";
+    static const struct { const char *in, *want; } syn_cases[] = {
+        { "UBND", "(\"UBND\" OR \"ủy ban nhân dân\")" },
+        { "ubnd quận 1", "(\"ubnd\" OR \"ủy ban nhân dân\") AND \"quận\" AND \"1\"" },
+        { "uy ban nhan dan",
+          "((\"uy\" AND \"ban\" AND \"nhan\" AND \"dan\") OR \"ubnd\")" },
+        { "Ủy ban nhân dân tỉnh",
+          "((\"Ủy\" AND \"ban\" AND \"nhân\" AND \"dân\") OR \"ubnd\") AND \"tỉnh\"" },
+        /* the longest form wins; TP.HCM is one chunk of two words */
+        { "TP.HCM", "(\"TP.HCM\" OR \"tphcm\" OR \"thành phố hồ chí minh\")" },
+        /* accented words must be the form's: "văn" is not "vân" */
+        { "uy ban nhân dan", "((\"uy\" AND \"ban\" AND \"nhân\" AND \"dan\") OR \"ubnd\")" },
+        { "uy ban nhẩn dan", "\"uy\" AND \"ban\" AND \"nhẩn\" AND \"dan\"" },
+        /* quoted, prefixed, OR-joined, excluded or split words: as typed */
+        { "\"UBND\"", "\"UBND\"" },
+        { "UBND*", "\"UBND\" *" },
+        { "UBND OR HĐND", "\"UBND\" OR \"HĐND\"" },
+        { "-UBND x", "\"x\" NOT \"UBND\"" },
+        { "uy ban \"nhan dan\"", "\"uy\" AND \"ban\" AND \"nhan dan\"" },
+        { "title:UBND", "(title : \"UBND\" OR title : \"ủy ban nhân dân\")" },
+    };
+    vn_syn *syn = NULL;
+    vn_norm *nm = NULL;
+    vn_err err = {0};
+    assert_int_equal(vn_syn_open(&syn, &err), VN_OK);
+    assert_int_equal(vn_norm_open(&nm, &err), VN_OK);
+    assert_int_equal(vn_syn_parse(syn, nm, table, strlen(table), "test", &err), VN_OK);
+    for (size_t k = 0; k < sizeof syn_cases / sizeof syn_cases[0]; k++) {
+        vn_query q = {0};
+        char msg[256];
+        assert_int_equal(vn_query_parse_syn(syn_cases[k].in, strlen(syn_cases[k].in), syn, nm,
+                                            &q, &err), VN_OK);
+        if (strcmp(q.match, syn_cases[k].want) != 0)
+            fail_msg("%s: got %s, want %s", syn_cases[k].in, q.match, syn_cases[k].want);
+        assert_true(run_match(q.match, msg, sizeof msg) >= 0);
+        vn_query_free(&q);
+    }
+    vn_norm_close(nm);
+    vn_syn_free(syn);
+}
+
 int main(void)
 {
     static const struct CMUnitTest fixed[] = {
@@ -482,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_1000_terms),
         cmocka_unit_test(test_hits),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_synonyms),
     };
     /* One test per table row, so each shows up by name. */
     struct CMUnitTest tests[NCASES + sizeof fixed / sizeof fixed[0]];

@@ -1,0 +1,93 @@
+# The query side over corpus/: date filters and sorting, the accent-free
+# retry, Telex and VNI rescue, "did you mean", abbreviations. See
+# corpus/README.md for the facts each check relies on.
+. "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")/../.."
+DB=$TMP/corpus.db
+STAFF=2023-07-20-tinh-gian-bien-che-2023-2026.txt
+"$VNINDEX" --db "$DB" --quiet corpus || fail "index corpus"
+
+# field JSON EXPR: a Python expression over the parsed JSON d
+field() { printf '%s' "$1" | python3 -c "import json,sys; d=json.load(sys.stdin); print($2)"; }
+q() { "$VNQUERY" --db "$DB" --json "$@"; }
+
+# ---- dates and sorting
+out=$(q --limit 100 --since 2023 --until 2023-06 cong chuc)
+equals "--since 2023 --until 2023-06: every date inside" \
+    "$(field "$out" "all('2023-01-01' <= r['date'] <= '2023-06-30' for r in d['results'])")" True
+equals "--since/--until reported in JSON" "$(field "$out" "d['since'], d['until']")" "2023-01-01 2023-06-30"
+all=$(field "$(q --limit 100 cong chuc)" "d['total']")
+some=$(field "$out" "d['total']")
+ok "a date range keeps fewer articles ($some of $all)" test "$some" -lt "$all" -a "$some" -gt 0
+# dated DESC: the dates in order, then the undated ones
+dated() { field "$1" "[r['date'] for r in d['results'] if r['date']]"; }
+undated_last() { field "$1" "all(r['date'] is None for r in d['results'][len([x for x in d['results'] if x['date']]):])"; }
+printf 'Ngành Nội vụ, công chức trẻ: một bài không ghi ngày\n\nBài viết về công chức không có ngày tháng.\n' >"$TMP/undated.txt"
+"$VNINDEX" --db "$DB" --quiet "$TMP/undated.txt" || fail "index an undated article"
+out=$(q --limit 100 --sort date cong chuc)
+equals "--sort date: newest first" "$(dated "$out")" \
+    "$(field "$out" "sorted([r['date'] for r in d['results'] if r['date']], reverse=True)")"
+equals "--sort date: undated last" "$(undated_last "$out")" True
+ok "--sort date: the undated article is there" test "$(field "$out" "sum(r['date'] is None for r in d['results'])")" -ge 1
+out=$(q --limit 100 --sort date-asc cong chuc)
+equals "--sort date-asc: oldest first" "$(dated "$out")" \
+    "$(field "$out" "sorted(r['date'] for r in d['results'] if r['date'])")"
+equals "--sort date-asc: undated last" "$(undated_last "$out")" True
+equals "--sort date: same total as relevance" "$(field "$out" "d['total']")" \
+    "$(field "$(q cong chuc)" "d['total']")"
+out=$(q --since 2024-02-30 x 2>&1); rc=$?
+equals "--since 2024-02-30: usage error" "$rc" 2
+contains "--since 2024-02-30: says what a date is" "$out" "YYYY-MM-DD"
+out=$(q --sort newest x 2>&1); rc=$?
+equals "--sort newest: usage error" "$rc" 2
+out=$(q --since 2024 --until 2023 x 2>&1); rc=$?
+equals "--since after --until: usage error" "$rc" 2
+
+# ---- accents: exact when typed, relaxed retry when nothing matches
+out=$(q "bổ nhiệm trưởng phòng")
+equals "accented query that matches: not relaxed" "$(field "$out" "d['relaxed']")" False
+out=$(q "bổ nhiệm trưỡng phòng")
+equals "wrong tone, nothing as typed: relaxed" "$(field "$out" "d['relaxed']")" True
+ok "relaxed search finds the appointment" test "$(field "$out" "d['total']")" -gt 0
+out=$("$VNQUERY" --db "$DB" "bổ nhiệm trưỡng phòng")
+contains "text output says the search was relaxed" "$out" "đã tìm không dấu"
+
+# ---- Telex and VNI typed with the input method off
+for typed in "tinh giarn bieen chees" "tinh gia3n bie6n che61"; do
+    out=$(q --limit 1 $typed)
+    equals "'$typed': searched as tinh giản biên chế" "$(field "$out" "d['searched']")" "tinh giản biên chế"
+    contains "'$typed': the staff-reduction article first" "$(field "$out" "d['results'][0]['path']")" "$STAFF"
+done
+out=$("$VNQUERY" --db "$DB" --limit 1 tinh giarn bieen chees)
+contains "text output: Đã tìm" "$out" "Đã tìm: tinh giản biên chế"
+out=$(q tinh gian bien che)
+equals "plain words the index knows: not rewritten" "$(field "$out" "d['searched']")" None
+
+# ---- did you mean
+out=$(q "tinh gian bien chee")
+equals "misspelt word: no results" "$(field "$out" "d['total']")" 0
+equals "misspelt word: suggestion" "$(field "$out" "d['suggestion']")" "tinh gian bien chế"
+out=$("$VNQUERY" --db "$DB" "cai cach hanh chinhh")
+contains "text output: Có phải bạn muốn tìm" "$out" "Có phải bạn muốn tìm: cai cach hanh chính"
+out=$(q "xyzzyqwv")
+equals "nothing near: no suggestion" "$(field "$out" "d['suggestion']")" None
+
+# ---- abbreviations
+n_abbr=$(field "$(q --limit 100 '"UBND"')" "d['total']")
+n_full=$(field "$(q --limit 100 '"Ủy ban nhân dân"')" "d['total']")
+n_both=$(field "$(q --limit 100 UBND)" "d['total']")
+ok "UBND finds more than the letters alone ($n_both > $n_abbr)" test "$n_both" -gt "$n_abbr"
+ok "UBND finds Ủy ban nhân dân too ($n_both >= $n_full)" test "$n_both" -ge "$n_full"
+out=$(q --limit 100 "ủy ban nhân dân")
+ok "ủy ban nhân dân finds UBND too" test "$(field "$out" "d['total']")" -ge "$n_abbr"
+out=$(q --limit 100 CBCCVC)
+contains "CBCCVC finds the spelled-out form" "$out" "\u003cmark\u003ecán bộ\u003c/mark\u003e"
+printf 'SNV = Sở Nội vụ\n' >"$TMP/syn.txt"
+n_user=$(field "$(q --synonyms "$TMP/syn.txt" --limit 100 SNV)" "d['total']")
+ok "--synonyms FILE adds a group (SNV: $n_user)" test "$n_user" -gt 0
+printf 'SNV = \n' >"$TMP/bad.txt"
+out=$(q --synonyms "$TMP/bad.txt" SNV 2>&1); rc=$?
+equals "--synonyms with a bad line: usage error" "$rc" 2
+contains "--synonyms with a bad line: names file and line" "$out" "bad.txt:1"
+out=$(q --synonyms "$TMP/missing.txt" SNV 2>&1); rc=$?
+equals "--synonyms with a missing file: usage error" "$rc" 2
