@@ -3,6 +3,7 @@
 #   make run      install missing Debian packages, build, index corpus/, search
 #   make test     build with address+undefined sanitizers and run every test
 #   make bench    benchmarks against SQLite's unicode61 (needs ../shared)
+#   make bench-scale   the same corpus replicated 10 times
 
 PKGS     := sqlite3 icu-uc icu-i18n zlib libxml-2.0 libmicrohttpd
 CC       ?= cc
@@ -30,7 +31,7 @@ LIB_OBJ   := $(call obj,$(COMMON_SRC))
 ALIB_OBJ  := $(call aobj,$(COMMON_SRC) $(filter-out %/main.c,$(INDEXER_SRC) $(QUERY_SRC)))
 TESTS     := $(patsubst tests/%.c,$(BA)/%,$(TEST_SRC))
 
-.PHONY: all run deps test unit e2e bench clean
+.PHONY: all run deps test unit e2e bench bench-scale clean
 all: $(B)/vnindex $(B)/vnquery
 
 $(B)/obj/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
@@ -73,6 +74,11 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BB)/qbench $(BB)/baseline_load
 	@scripts/bench.sh
+
+# The corpus replicated 10 times: how build time, size, RSS and p99 grow.
+bench-scale: deps
+	@$(MAKE) --no-print-directory all $(BB)/qbench
+	@scripts/bench-scale.sh
 
 # Bench tools: qbench links its own build of common/ (same flags, own folder);
 # baseline_load needs SQLite only.
