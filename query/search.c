@@ -4,6 +4,7 @@
 #include "vn_buf.h"
 #include "vn_norm.h"
 #include "vn_query.h"
+#include "vn_snip.h"
 #include "vn_suggest.h"
 #include "vn_syn.h"
 #include "vn_syn_data.h"
@@ -351,6 +352,102 @@ static int suggest(vn_store *st, vn_norm *nm, const char *text, char **suggestio
     return rc;
 }
 
+/* ---- the commonest reading, first among equals -------------------------- */
+
+/* The runs of words a hit's snippet marks, each canonical, one a line.
+ * OUT: into r (reset first); *maxw, the most words in one run. */
+static int marked_runs(vn_norm *nm, const char *snippet, vn_buf *r, int *maxw, vn_err *err)
+{
+    int rc = VN_OK;
+    vn_buf_reset(r);
+    for (const char *p = snippet ? strchr(snippet, VN_SNIP_OPEN) : NULL; p && rc == VN_OK;
+         p = strchr(p, VN_SNIP_OPEN)) {
+        const char *e = strchr(++p, VN_SNIP_CLOSE);
+        if (e == NULL)
+            break;
+        char *canon = NULL;
+        rc = vn_norm_text(nm, p, (size_t)(e - p), 0, &canon, err);
+        int words = 1;
+        for (const char *c = canon; c && *c; c++)
+            words += *c == ' ';
+        if (rc == VN_OK && canon != NULL && *canon) {
+            *maxw = words > *maxw ? words : *maxw;
+            vn_buf_printf_rc(r, &rc, "%d %s\n", words, canon);
+        }
+        free(canon);
+        p = e + 1;
+    }
+    return rc;
+}
+
+/* Does the list of runs hold line (with its "\n")? */
+static int holds_run(const vn_buf *runs, const char *line, size_t n)
+{
+    for (const char *p = runs->data; p != NULL && *p; p = strchr(p, '\n') + 1)
+        if (strncmp(p, line, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* A query typed without marks stands for every accented form; among
+ * results of equal score, put first those holding the reading that most
+ * of the page's results hold (tinh gian bien che: tinh giản biên chế),
+ * counting only the longest marked runs. */
+static int prefer_common_reading(vn_norm *nm, const char *text, search_res *res, vn_err *err)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p >= 0x80)
+            return VN_OK; /* typed with marks: matched exactly already */
+    int n = res->nhits, rc = VN_OK, maxw = 0;
+    if (n < 2)
+        return VN_OK;
+    vn_buf *runs = calloc((size_t)n, sizeof *runs);
+    vn_hit *tmp = malloc((size_t)n * sizeof *tmp);
+    if (runs == NULL || tmp == NULL)
+        rc = vn_err_set(err, VN_ENOMEM, "out of memory");
+    for (int i = 0; rc == VN_OK && i < n; i++)
+        rc = marked_runs(nm, res->hits[i].snippet, &runs[i], &maxw, err);
+    /* The longest run most hits hold. */
+    const char *best = NULL;
+    size_t nbest = 0;
+    int best_votes = 0;
+    for (int i = 0; rc == VN_OK && i < n; i++)
+        for (const char *p = runs[i].data; p != NULL && *p; p = strchr(p, '\n') + 1) {
+            size_t len = (size_t)(strchr(p, '\n') - p) + 1;
+            if (atoi(p) != maxw)
+                continue;
+            int votes = 0;
+            for (int j = 0; j < n; j++)
+                votes += holds_run(&runs[j], p, len);
+            if (votes > best_votes) {
+                best = p;
+                nbest = len;
+                best_votes = votes;
+            }
+        }
+    /* Within each run of equal scores: a stable partition, the hits
+     * holding that reading first. */
+    for (int i = 0; best != NULL && i < n;) {
+        int j = i + 1, m = 0;
+        while (j < n && res->hits[j].score == res->hits[i].score)
+            j++;
+        for (int pass = 0; pass < 2; pass++)
+            for (int k = i; k < j; k++)
+                if (holds_run(&runs[k], best, nbest) == (pass == 0))
+                    tmp[m++] = res->hits[k];
+        for (int k = i; k < j; k++) {
+            tmp[k - i].rank = res->hits[k].rank;
+            res->hits[k] = tmp[k - i];
+        }
+        i = j;
+    }
+    for (int i = 0; runs != NULL && i < n; i++)
+        vn_buf_free(&runs[i]);
+    free(runs);
+    free(tmp);
+    return rc;
+}
+
 /* ---- synonyms ------------------------------------------------------------------ */
 
 int search_syn_load(const char *user_path, vn_syn **out, vn_err *err)
@@ -394,6 +491,8 @@ static int run_text(vn_store *st, vn_norm *nm, const search_req *rq, const char 
         rc = vn_store_search(st, &s, keep_hit, &c, &res->total, err);
     if (rc == VN_OK && c.rc != VN_OK)
         rc = vn_err_set(err, c.rc, "out of memory");
+    if (rc == VN_OK && rq->sort == VN_SORT_RELEVANCE)
+        rc = prefer_common_reading(nm, text, res, err);
     vn_query_free(&q);
     return rc;
 }

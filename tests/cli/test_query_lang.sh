@@ -91,3 +91,20 @@ equals "--synonyms with a bad line: usage error" "$rc" 2
 contains "--synonyms with a bad line: names file and line" "$out" "bad.txt:1"
 out=$(q --synonyms "$TMP/missing.txt" SNV 2>&1); rc=$?
 equals "--synonyms with a missing file: usage error" "$rc" 2
+
+# ---- typed without marks: the commonest reading first among equals
+mkdir -p "$TMP/reading"
+cp corpus/*.txt "$TMP/reading/"
+printf 'Ghi chép ngày thứ hai\n\nBuổi sáng bàn chuyện tình gian biển chè ở xóm.\n' \
+    >"$TMP/reading/0000-a-other-reading.txt"
+printf 'Ghi chép ngày thứ hai\n\nBuổi sáng bàn chuyện tinh giản biên chế ở xóm.\n' \
+    >"$TMP/reading/0000-b-common-reading.txt"
+RDB=$TMP/reading.db
+"$VNINDEX" --db "$RDB" --quiet "$TMP/reading" || fail "index the reading archive"
+out=$("$VNQUERY" --db "$RDB" --json --limit 40 tinh gian bien che)
+rank() { field "$out" "[i for i, r in enumerate(d['results']) if '$1' in r['path']][0]"; }
+ok "tinh gian bien che: the article reading tinh giản biên chế before its twin" \
+    test "$(rank 0000-b-common)" -lt "$(rank 0000-a-other)"
+out=$("$VNQUERY" --db "$RDB" --json --limit 40 "tình gian biển chè")
+equals "typed with marks: only the reading typed" \
+    "$(field "$out" "[r['path'].rsplit('/', 1)[1] for r in d['results']]")" "['0000-a-other-reading.txt']"
