@@ -4,6 +4,9 @@
 #   make test     build with address+undefined sanitizers and run every test
 #   make bench    benchmarks against SQLite's unicode61 (needs ../shared)
 #   make bench-scale   the same corpus replicated 10 times
+#   make eval     ranking quality against unicode61 (needs ../shared)
+#   make fuzz     libFuzzer targets, FUZZ_SECONDS (60) each
+#   make loadtest the HTTP server under wrk (needs ../shared)
 
 PKGS     := sqlite3 icu-uc icu-i18n zlib libxml-2.0 libmicrohttpd
 CC       ?= cc
@@ -31,7 +34,7 @@ LIB_OBJ   := $(call obj,$(COMMON_SRC))
 ALIB_OBJ  := $(call aobj,$(COMMON_SRC) $(filter-out %/main.c,$(INDEXER_SRC) $(QUERY_SRC)))
 TESTS     := $(patsubst tests/%.c,$(BA)/%,$(TEST_SRC))
 
-.PHONY: all run deps test unit e2e bench bench-scale clean
+.PHONY: all run deps test unit e2e bench bench-scale eval fuzz loadtest clean
 all: $(B)/vnindex $(B)/vnquery
 
 $(B)/obj/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
@@ -74,6 +77,21 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BB)/qbench $(BB)/baseline_load
 	@scripts/bench.sh
+
+# Ranking quality against unicode61 on the 35k corpus (needs ../shared).
+eval: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/eval.sh
+
+# libFuzzer targets under tests/fuzz, FUZZ_SECONDS each (clang).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# vnquery serve under wrk on the 35k corpus (needs ../shared).
+loadtest: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/loadtest.sh
 
 # The corpus replicated 10 times: how build time, size, RSS and p99 grow.
 bench-scale: deps
