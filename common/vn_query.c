@@ -310,7 +310,7 @@ static void put_span(vn_buf *b, const uint8_t *s, const item *v, int *rc)
         vn_buf_puts_rc(b, " OR ", rc);
         if (v[0].in_title)
             vn_buf_puts_rc(b, "title : ", rc);
-        put_string(b, (const uint8_t *)form->canon, (int32_t)strlen(form->canon), rc);
+        put_string(b, (const uint8_t *)form->text, (int32_t)strlen(form->text), rc);
     }
     vn_buf_puts_rc(b, ")", rc);
 }

@@ -115,8 +115,9 @@ static void column_range(const hits *h, int col, int *lo, int *hi)
 static int on_token(void *ctx, int tflags, const char *token, int ntoken, int start, int end)
 {
     toks *t = ctx;
-    (void)token;
-    (void)ntoken;
+    if (ntoken == 1 && token[0] == '\x01')
+        start = end; /* the tokenizer's clause break: an empty position
+                        where the next word starts, the gap before it */
     if ((tflags & FTS5_TOKEN_COLOCATED) && t->n > 0)
         return SQLITE_OK; /* a synonym at the position already recorded */
     if (t->n == t->cap) {
@@ -295,6 +296,20 @@ static void place_window(const toks *t, const char *text, int first_hit, int las
     *pe = e;
 }
 
+/* Extend [s, e] until it holds n words or the column ends: the empty
+ * positions (clause breaks) it holds do not count. Returns the new e. */
+static int widen(const toks *t, int s, int e, int n)
+{
+    int words = 0;
+    for (int p = s; p <= e; p++)
+        words += t->start[p] != t->end[p];
+    while (words < n && e < t->n - 1) {
+        e++;
+        words += t->start[e] != t->end[e];
+    }
+    return e;
+}
+
 /* ---- writing the snippet ------------------------------------------------ */
 
 /* Append n bytes at src to b: 0x02/0x03 dropped, each run of whitespace
@@ -430,11 +445,12 @@ static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, vn_buf 
         first_hit = first_hit < t.n ? first_hit : t.n - 1;
         last_hit = last_hit < t.n ? last_hit : t.n - 1;
         place_window(&t, text, first_hit, last_hit, n, &s, &e);
+        e = widen(&t, s, e, n);
         mask = match_mask(h.v + lo, hi - lo, t.n);
         if (mask == NULL && rc == SQLITE_OK)
             rc = SQLITE_NOMEM;
     } else if (rc == SQLITE_OK && t.n > 0) {
-        e = (n < t.n ? n : t.n) - 1;
+        e = widen(&t, 0, (n < t.n ? n : t.n) - 1, n);
     }
     if (rc == SQLITE_OK && e >= s && render(b, text, &t, mask, s, e) != VN_OK)
         rc = SQLITE_NOMEM;
@@ -499,7 +515,10 @@ static double column_proximity(const inst *c, int m, int k, int lsum, int *cnt, 
         while (covered == k) {
             int far = c[dq[head]].off + (c[dq[head]].size - 1);
             int w = far - c[l].off + 1;
-            double score = w <= lsum ? (in_query_order(c, l, r) ? 1.0 : 0.8)
+            /* Narrower than the phrases' sizes: one token stands for two
+             * query words (dieu ky dieu), which no reading does. */
+            double score = w < lsum ? 0.0
+                         : w == lsum ? (in_query_order(c, l, r) ? 1.0 : 0.8)
                                      : 0.7 * (double)lsum / (double)w;
             best = score > best ? score : best;
             covered -= --cnt[c[l].phrase] == 0;

@@ -120,8 +120,9 @@ enum { VN_SORT_RELEVANCE = 0, VN_SORT_DATE = 1, VN_SORT_DATE_ASC = 2 };
 /* One search: an FTS5 expression (from vn_query_parse), the page
  * [offset, offset + limit), optional inclusive date bounds "YYYY-MM-DD"
  * (NULL for none; an article with no known date is then left out) and
- * the order. By relevance: BM25 with the title weighted above the body,
- * times a bonus for query words standing adjacent and in order. By date:
+ * the order. By relevance: articles holding the query's words adjacent
+ * and in order first, then the rest; within each, BM25 with the title
+ * weighted above the body, times a bonus for words near each other. By date:
  * newest (or oldest) first, articles with no known date last, ties by
  * relevance. */
 typedef struct vn_search {

@@ -119,8 +119,38 @@ typedef struct tok_call {
     size_t nprefix;  /* with FTS5_TOKENIZE_PREFIX: words in the text; only
                         the last one is a prefix, as FTS5 reads it */
     size_t nseen;    /* words emitted so far */
+    size_t nwords;   /* words of the text so far (documents) */
+    size_t last_end; /* byte offset where the previous word ended */
     int rc;          /* an SQLite code when a callback failed */
 } tok_call;
+
+/* Between two words that punctuation separates (a full stop, comma,
+ * colon, bracket, dash... followed by a space, or a line break), one
+ * extra token, so that the words are not adjacent: a phrase never runs
+ * across a sentence or a clause ("hợp tác công nghiệp. Tại" does not hold
+ * "công nghiệp tại"), and proximity counts the break. A quoted query
+ * phrase holds it where it is punctuated the same way ("cán bộ, công
+ * chức"). */
+static const char BREAK_TOKEN[] = "\x01";
+
+static int is_break(const char *gap, size_t n)
+{
+    int punct = 0, space = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)gap[i];
+        if (c == '\n' || c == '\r')
+            return 1;
+        if (c == ' ' || c == '\t')
+            space |= punct; /* a space after the punctuation */
+        else if (strchr(".,;:!?()[]{}-/", c) != NULL && c != '\0')
+            punct = 1;
+        else if (c == 0xE2 && i + 2 < n && (unsigned char)gap[i + 1] == 0x80
+                 && ((unsigned char)gap[i + 2] == 0xA6 || (unsigned char)gap[i + 2] == 0x93
+                     || (unsigned char)gap[i + 2] == 0x94))
+            punct = 1; /* … – — */
+    }
+    return punct && space;
+}
 
 /* Bytes in the first nchars code points of s[0..n). */
 static size_t prefix_bytes(const char *s, size_t n, size_t nchars)
@@ -226,7 +256,14 @@ static int on_token(void *ctx, const vn_token *t)
         w = low;
         nw = strlen(low);
     }
-    int rc = tc->xToken(tc->ctx, 0, w, (int)nw, (int)t->start, (int)t->end);
+    int rc = SQLITE_OK;
+    if (tc->nwords > 0 && t->start > tc->last_end
+        && is_break(tc->text + tc->last_end, t->start - tc->last_end))
+        rc = tc->xToken(tc->ctx, 0, BREAK_TOKEN, 1, (int)tc->last_end, (int)t->start);
+    tc->nwords++;
+    tc->last_end = t->end;
+    if (rc == SQLITE_OK)
+        rc = tc->xToken(tc->ctx, 0, w, (int)nw, (int)t->start, (int)t->end);
     if (rc == SQLITE_OK && tc->query && !t->has_marks)
         rc = expand(tc, w, nw, t);
     if (rc != SQLITE_OK)

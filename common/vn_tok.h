@@ -1,7 +1,11 @@
 /* vn_tok.h: the FTS5 tokenizer `vietnamese`, registered through fts5_api.
  *
  * Documents: each word is indexed once, in vn_norm's canonical form, with
- * its byte offsets in the original text.
+ * its byte offsets in the original text; between two words that
+ * punctuation separates (". ", ", ", ": ", a bracket, a dash, a line
+ * break) one extra token "\x01" stands, so that phrases and proximity
+ * stay within a clause. A query phrase punctuated the same way holds it
+ * too.
  * Queries (FTS5_TOKENIZE_QUERY): a word typed with diacritics stands for
  * its canonical spelling only; a word typed without them also stands for
  * every canonical spelling in this index that folds to it (bien -> biên,
@@ -25,7 +29,7 @@
 #include <sqlite3.h>
 
 #define VN_TOK_NAME "vietnamese"
-#define VN_TOK_VERSION "2" /* bump when indexed tokens or spellings change */
+#define VN_TOK_VERSION "3" /* bump when indexed tokens or spellings change */
 
 typedef struct vn_tok vn_tok;
 

@@ -198,7 +198,7 @@ static const qcase cases[] = {
     { NULL, "NOT", 0, NULL, 0, 0, 0 },
     { NULL, "title:", 0, NULL, 0, 0, 0 },
     /* phrases */
-    { NULL, "\"ủy ban nhân dân\" tỉnh", 0, "\"ủy ban nhân dân\" AND \"tỉnh\"", 2, 0, 0 },
+    { NULL, "\"Ủy ban nhân dân\" tỉnh", 0, "\"Ủy ban nhân dân\" AND \"tỉnh\"", 2, 0, 0 },
     { NULL, "\"unclosed phrase", 0, "\"unclosed phrase\"", 1, 0, 0 },
     { NULL, "abc\"def ghi\"jk", 0, "\"abc\" AND \"def ghi\" AND \"jk\"", 3, 0, 0 },
     { NULL, "x \"\" y", 0, "\"x\" AND \"y\"", 2, 0, 0 },
@@ -403,7 +403,7 @@ static void test_hits(void **state)
         { "title:luật", 1 },
         { "luật -title:luật", 1 },
         { "luật NOT đất", 1 },
-        { "\"ủy ban nhân dân\"", 1 },
+        { "\"Ủy ban nhân dân\"", 1 },
         { "\"nhân ủy\"", 0 },          /* a phrase keeps order */
         { "kinh OR đất", 2 },
         { "kinh tế OR đất", 1 },       /* kinh AND (tế OR đất) */
@@ -482,16 +482,16 @@ static void test_synonyms(void **state)
         "UBND = Ủy ban nhân dân\n"
         "TP.HCM = TPHCM = Thành phố Hồ Chí Minh\n";
     static const struct { const char *in, *want; } syn_cases[] = {
-        { "UBND", "(\"UBND\" OR \"ủy ban nhân dân\")" },
-        { "ubnd quận 1", "(\"ubnd\" OR \"ủy ban nhân dân\") AND \"quận\" AND \"1\"" },
+        { "UBND", "(\"UBND\" OR \"Ủy ban nhân dân\")" },
+        { "ubnd quận 1", "(\"ubnd\" OR \"Ủy ban nhân dân\") AND \"quận\" AND \"1\"" },
         { "uy ban nhan dan",
-          "((\"uy\" AND \"ban\" AND \"nhan\" AND \"dan\") OR \"ubnd\")" },
+          "((\"uy\" AND \"ban\" AND \"nhan\" AND \"dan\") OR \"UBND\")" },
         { "Ủy ban nhân dân tỉnh",
-          "((\"Ủy\" AND \"ban\" AND \"nhân\" AND \"dân\") OR \"ubnd\") AND \"tỉnh\"" },
+          "((\"Ủy\" AND \"ban\" AND \"nhân\" AND \"dân\") OR \"UBND\") AND \"tỉnh\"" },
         /* the longest form wins; TP.HCM is one chunk of two words */
-        { "TP.HCM", "(\"TP.HCM\" OR \"tphcm\" OR \"thành phố hồ chí minh\")" },
+        { "TP.HCM", "(\"TP.HCM\" OR \"TPHCM\" OR \"Thành phố Hồ Chí Minh\")" },
         /* accented words must be the form's: "văn" is not "vân" */
-        { "uy ban nhân dan", "((\"uy\" AND \"ban\" AND \"nhân\" AND \"dan\") OR \"ubnd\")" },
+        { "uy ban nhân dan", "((\"uy\" AND \"ban\" AND \"nhân\" AND \"dan\") OR \"UBND\")" },
         { "uy ban nhẩn dan", "\"uy\" AND \"ban\" AND \"nhẩn\" AND \"dan\"" },
         /* quoted, prefixed, OR-joined, excluded or split words: as typed */
         { "\"UBND\"", "\"UBND\"" },
@@ -499,7 +499,7 @@ static void test_synonyms(void **state)
         { "UBND OR HĐND", "\"UBND\" OR \"HĐND\"" },
         { "-UBND x", "\"x\" NOT \"UBND\"" },
         { "uy ban \"nhan dan\"", "\"uy\" AND \"ban\" AND \"nhan dan\"" },
-        { "title:UBND", "(title : \"UBND\" OR title : \"ủy ban nhân dân\")" },
+        { "title:UBND", "(title : \"UBND\" OR title : \"Ủy ban nhân dân\")" },
     };
     vn_syn *syn = NULL;
     vn_norm *nm = NULL;

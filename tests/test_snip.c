@@ -484,11 +484,12 @@ static void test_proximity_scattered(void **state)
     sqlite3_int64 id = add_row("Rải rác",
         "Việc tinh lọc hồ sơ được giao cho phòng tổ chức. Các bước giản lược thủ tục "
         "đã xong, còn biên bản họp và quy chế mới sẽ công bố sau.");
-    /* tinh is token 1, chế token 25: W = 25. */
-    assert_float_equal(prox("\"tinh\" AND \"chế\"", id), 0.7 * 2 / 25, 1e-9);
-    assert_float_equal(prox(four_words, id), 0.7 * 4 / 25, 1e-9);
-    /* giản (13) lược... biên (20): W = 8. */
-    assert_float_equal(prox("\"giản\" AND \"biên\"", id), 0.7 * 2 / 8, 1e-9);
+    /* tinh is token 1, chế token 25, and two clause breaks (". " and
+     * ", ") stand between: W = 27. */
+    assert_float_equal(prox("\"tinh\" AND \"chế\"", id), 0.7 * 2 / 27, 1e-9);
+    assert_float_equal(prox(four_words, id), 0.7 * 4 / 27, 1e-9);
+    /* giản (13) lược... biên (20), a break after "xong,": W = 9. */
+    assert_float_equal(prox("\"giản\" AND \"biên\"", id), 0.7 * 2 / 9, 1e-9);
     assert_true(prox(four_words, id) < 0.7);
 }
 
