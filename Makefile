@@ -45,6 +45,9 @@ $(BA)/obj/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
 
+# The search page's files are compiled into vnquery (.incbin in query/out_html.c).
+$(B)/obj/query/out_html.o $(BA)/obj/query/out_html.o: $(wildcard query/web/*)
+
 # The synonym table is compiled into the binary (.incbin).
 $(B)/obj/common/vn_syn_data.o $(BA)/obj/common/vn_syn_data.o $(BB)/obj/common/vn_syn_data.o: \
     common/synonyms.txt
@@ -91,7 +94,7 @@ fuzz: deps
 # vnquery serve under wrk on the 35k corpus (needs ../shared).
 loadtest: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/loadtest.sh
+	@B=$(B) scripts/loadtest.sh
 
 # The corpus replicated 10 times: how build time, size, RSS and p99 grow.
 bench-scale: deps
