@@ -27,6 +27,7 @@
 #include "vn_buf.h"
 #include "vn_norm.h"
 #include "vn_store.h"
+#include "vn_syn.h"
 
 #include <microhttpd.h>
 #include <sqlite3.h>
@@ -76,6 +77,7 @@ static const char usage[] =
     "  --threads N          worker threads, each with its own connection to the\n"
     "                       index (default: the number of CPUs)\n"
     "  --access-log FILE    append one line per request to FILE\n"
+    "  --synonyms FILE      more abbreviations, as for vnquery --synonyms\n"
     "  --cache MB           memory for recent results (default 64; 0: no cache)\n"
     "  --timeout S          close a connection idle for S seconds (default 10)\n"
     "  --max-connections N  open connections at most (default 512)\n"
@@ -96,7 +98,7 @@ static const char usage[] =
     "Exit: 0 stopped by a signal, 1 runtime failure, 2 usage, 3 database error.\n";
 
 typedef struct serve_opts {
-    const char *db, *listen, *access_log;
+    const char *db, *listen, *access_log, *synonyms;
     int threads, timeout_s, max_conn, per_ip, cache_mb;
 } serve_opts;
 
@@ -133,6 +135,7 @@ typedef struct server {
     atomic_int stopping;
     int log_fd;            /* -1: no access log */
     serve_cache *cache;    /* NULL: no cache */
+    vn_syn *syn;           /* abbreviations: built in, plus --synonyms */
 } server;
 
 /* The worker of the calling thread, taken from the pool on its first
@@ -537,7 +540,9 @@ static int run_search(server *sv, worker *w, const search_req *rq, search_res *r
         free(key);
         return VN_OK;
     }
-    int rc = search_run(w->st, rq, res, err);
+    search_req with_syn = *rq;
+    with_syn.syn = sv->syn;
+    int rc = search_run(w->st, &with_syn, res, err);
     if (rc == VN_OK && key != NULL)
         serve_cache_put(sv->cache, key, gen, res);
     free(key);
@@ -897,6 +902,7 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'},
         {"access-log", required_argument, NULL, 'a'},
+        {"synonyms", required_argument, NULL, 's'},
         {"cache", required_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 'T'},
         {"max-connections", required_argument, NULL, 'm'},
@@ -911,6 +917,7 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         case 'd': o->db = optarg; break;
         case 'l': o->listen = optarg; break;
         case 'a': o->access_log = optarg; break;
+        case 's': o->synonyms = optarg; break;
         case 'h': fputs(usage, stdout); return 1;
         case '?':
             fputs("Try 'vnquery serve --help'.\n", stderr);
@@ -1099,6 +1106,7 @@ static void teardown(server *sv)
     if (sv->log_fd >= 0)
         close(sv->log_fd);
     pthread_mutex_destroy(&sv->lock);
+    vn_syn_free(sv->syn);
     free(sv);
 }
 
@@ -1136,7 +1144,14 @@ int serve_main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, &old);
     signal(SIGPIPE, SIG_IGN);
-    int code = open_pool(sv);
+    vn_err err = {0};
+    int code = EXIT_STOPPED;
+    if (search_syn_load(o.synonyms, &sv->syn, &err) != VN_OK) {
+        fprintf(stderr, "vnquery serve: %s\n", err.msg);
+        code = EXIT_USAGE;
+    }
+    if (code == EXIT_STOPPED)
+        code = open_pool(sv);
     if (code == EXIT_STOPPED)
         code = open_log(sv);
     if (code == EXIT_STOPPED && o.cache_mb > 0

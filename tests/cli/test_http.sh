@@ -98,6 +98,12 @@ get "$U/api/search?q=c%C3%B4ng&size=5000&utm_source=x&foo=" >/dev/null
 jq_ok "search: size capped at 50, unknown parameters ignored" 'assert d["size"] == 50 and d["limit"] == 50, d'
 get "$U/api/search?q=zzzqqqxxx" >/dev/null
 jq_ok "search: nothing found is 200 with total 0" 'assert d["total"] == 0 and d["pages"] == 0 and d["results"] == [], d'
+get "$U/api/search?q=%22UBND%22" >/dev/null
+n_quoted=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$TMP/b")
+get "$U/api/search?q=UBND" >/dev/null
+jq_ok "search: UBND also finds Ủy ban nhân dân (built-in synonyms)" "assert d['total'] > $n_quoted, d['total']"
+get "$U/api/search?q=tinhf+giarn+bieen+chees" >/dev/null
+jq_ok "search: Telex typed with the input method off is rescued" 'assert d["searched"] == "tình giản biên chế", d["searched"]'
 
 # ---- bad input: 400 with a JSON error naming the parameter ---------------------------------
 
