@@ -339,20 +339,22 @@ static int word_decompose(vn_norm *nm, const UChar *w, int32_t nw, UChar *d,
     return U_FAILURE(st) ? VN_EICU : VN_OK;
 }
 
-/* Fold: drop every non-spacing mark, đ -> d. d is NFD; out gets NFC. */
+/* Fold: drop every non-spacing and enclosing mark (by code point, so
+ * marks outside the BMP go too), đ -> d. d is NFD; out gets NFC. */
 static int word_fold(vn_norm *nm, const UChar *d, int32_t nd, UChar *out,
                      int32_t *nout)
 {
     UChar f[NORM_CAP];
     int32_t nf = 0, ascii = 1;
-    for (int32_t i = 0; i < nd; i++) {
-        UChar c = d[i];
-        if (u_charType(c) == U_NON_SPACING_MARK)
+    for (int32_t i = 0; i < nd;) {
+        UChar32 c;
+        U16_NEXT(d, i, nd, c);
+        if (U_GET_GC_MASK(c) & (U_GC_MN_MASK | U_GC_ME_MASK))
             continue;
         if (c == 0x111)
             c = 'd';
         ascii &= c < 0x80;
-        f[nf++] = c;
+        U16_APPEND_UNSAFE(f, nf, c);
     }
     if (ascii) {
         memcpy(out, f, (size_t)nf * sizeof *f);
@@ -542,9 +544,13 @@ static int emit_segment(walk *wk, int32_t a, int32_t b)
 /* Scripts whose word boundaries (UAX #29) are plain runs of letters,
  * marks and digits once inner punctuation is split as emit_segment does:
  * Latin with Vietnamese letters, general punctuation. Anything else goes
- * through ICU's break iterator. */
+ * through ICU's break iterator, and so do the six numbers of Latin-1
+ * that UAX #29 does not count as word characters (² ³ ¹ ¼ ½ ¾): runs
+ * would join 50m² into one word where ICU splits it. */
 static int simple_script(UChar32 c)
 {
+    if (c >= 0xB2 && c <= 0xBE && u_charType(c) == U_OTHER_NUMBER)
+        return 0;
     return c < 0x370 || (c >= 0x1E00 && c <= 0x206F) || c == 0xFFFD;
 }
 

@@ -29,7 +29,7 @@
 #include <sqlite3.h>
 
 #define VN_TOK_NAME "vietnamese"
-#define VN_TOK_VERSION "3" /* bump when indexed tokens or spellings change */
+#define VN_TOK_VERSION "4" /* bump when indexed tokens or spellings change */
 
 typedef struct vn_tok vn_tok;
 

@@ -15,7 +15,9 @@
 void out_html_escape(vn_buf *b, const char *s, size_t n, int *rc);
 
 /* JSON string (with quotes) for s, or null when s is NULL. '<', '>' and
- * '&' are written as \u escapes so the JSON is safe inside HTML. */
+ * '&' are written as \u escapes so the JSON is safe inside HTML; bytes
+ * that are not UTF-8 (a file name may hold any) as \ufffd, so the JSON
+ * is always valid UTF-8. */
 void out_json_string(vn_buf *b, const char *s, int *rc);
 
 /* The JSON document for a search: {"query", "total", "took_ms", "limit",

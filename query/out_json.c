@@ -3,6 +3,8 @@
 
 #include "vn_snip.h"
 
+#include <unicode/utf8.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -35,23 +37,27 @@ void out_json_string(vn_buf *b, const char *s, int *rc)
         return;
     }
     vn_buf_puts_rc(b, "\"", rc);
-    size_t run = 0, i = 0;
-    for (; s[i] != '\0'; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[8];
-        if (c == '"' || c == '\\')
-            snprintf(esc, sizeof esc, "\\%c", c);
+    size_t run = 0, i = 0, n = strlen(s);
+    while (i < n) {
+        size_t at = i;
+        UChar32 c;
+        char esc[12];
+        U8_NEXT(s, i, n, c);
+        if (c < 0) /* bytes that are not UTF-8, as a file name may hold */
+            snprintf(esc, sizeof esc, "\\ufffd");
+        else if (c == '"' || c == '\\')
+            snprintf(esc, sizeof esc, "\\%c", (char)c);
         else if (c == '\n')
             snprintf(esc, sizeof esc, "\\n");
         else if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x7F)
-            snprintf(esc, sizeof esc, "\\u%04x", c);
+            snprintf(esc, sizeof esc, "\\u%04x", (unsigned)c);
         else
             continue;
-        vn_buf_add_rc(b, s + run, i - run, rc);
+        vn_buf_add_rc(b, s + run, at - run, rc);
         vn_buf_puts_rc(b, esc, rc);
-        run = i + 1;
+        run = i;
     }
-    vn_buf_add_rc(b, s + run, i - run, rc);
+    vn_buf_add_rc(b, s + run, n - run, rc);
     vn_buf_puts_rc(b, "\"", rc);
 }
 
