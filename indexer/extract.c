@@ -14,6 +14,8 @@
 #include "vn_buf.h"
 
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
 #include <assert.h>
@@ -61,23 +63,58 @@ static int is_upper(unsigned cp)
     return u_isupper((UChar32)cp);
 }
 
-/* Bytes of s[0..n) that spell word (lower case, NFC) ignoring case, or 0
- * when s does not start with it. */
+/* The code points of a text in NFD, case-folded, one at a time: so that
+ * a page saved in NFD ("tha\u0301ng") matches our NFC words ("tháng"). */
+typedef struct nfd_iter {
+    const char *s;
+    size_t n, i;         /* bytes, and how many are consumed */
+    UChar32 pend[8];     /* the rest of the current code point's NFD */
+    int npend, k;
+} nfd_iter;
+
+static int nfd_next(nfd_iter *it, const UNormalizer2 *nfd, UChar32 *c)
+{
+    UChar d[8];
+    UErrorCode st = U_ZERO_ERROR;
+    size_t len;
+    if (it->k < it->npend) {
+        *c = it->pend[it->k++];
+        return 1;
+    }
+    if (it->i >= it->n)
+        return 0;
+    unsigned cp = decode(it->s + it->i, it->n - it->i, &len);
+    int32_t nd = cp < 0xC0 || nfd == NULL ? -1 : unorm2_getDecomposition(nfd, (UChar32)cp, d, 8, &st);
+    it->i += len;
+    it->npend = it->k = 0;
+    for (int32_t j = 0; j < nd && U_SUCCESS(st) && it->npend < 8;) {
+        UChar32 u;
+        U16_NEXT(d, j, nd, u);
+        it->pend[it->npend++] = (UChar32)fold((unsigned)u);
+    }
+    if (it->npend == 0) {
+        *c = (UChar32)fold(cp);
+        return 1;
+    }
+    *c = it->pend[it->k++];
+    return 1;
+}
+
+/* Bytes of s[0..n) that spell word (lower case, NFC) ignoring case and
+ * normalisation form, or 0 when s does not start with it. The match
+ * ends on a whole character of s: "tha" does not match in "thá". */
 static size_t ci_prefix(const char *s, size_t n, const char *word)
 {
-    size_t i = 0, j = 0, wn = strlen(word);
-    while (j < wn) {
-        size_t li, lj;
-        if (i >= n)
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+    nfd_iter a = {s, n, 0, {0}, 0, 0}, b = {word, strlen(word), 0, {0}, 0, 0};
+    UChar32 ca, cb;
+    if (U_FAILURE(st))
+        nfd = NULL; /* code point by code point, then */
+    while (nfd_next(&b, nfd, &cb))
+        if (!nfd_next(&a, nfd, &ca) || ca != cb)
             return 0;
-        unsigned a = decode(s + i, n - i, &li);
-        unsigned b = decode(word + j, wn - j, &lj);
-        if (fold(a) != fold(b))
-            return 0;
-        i += li;
-        j += lj;
-    }
-    return i;
+    return a.k < a.npend ? 0 : a.i;
 }
 
 static int ci_equal(span s, const char *word)
@@ -269,6 +306,7 @@ static size_t drop_chrome(span *v, size_t n)
 static const char *const credit_prefixes[] = {
     "tin, ảnh:", "tin và ảnh:", "tin - ảnh:", "tin-ảnh:", "tin:",
     "bài, ảnh:", "bài và ảnh:", "bài - ảnh:", "bài:", "tác giả:", "(ảnh)",
+    "theo ",
 };
 static const char *const credit_suffixes[] = {
     "(ảnh)", "(tổng hợp)", "(th)", "(t/h)",
@@ -354,11 +392,76 @@ static int find_author(span line, span *name)
     return 1;
 }
 
+int vn_extract_chrome_line(const char *src, size_t n)
+{
+    span s = trim((span){src != NULL ? src : "", src != NULL ? n : 0});
+    return s.n > 0 && is_chrome(s);
+}
+
+int vn_extract_byline(const char *src, size_t n, size_t *off, size_t *len)
+{
+    span name = {NULL, 0};
+    int found = src != NULL && find_author(trim((span){src, n}), &name);
+    *off = found ? (size_t)(name.p - src) : 0;
+    *len = found ? name.n : 0;
+    return found;
+}
+
+/* Where the last sentence of line ends: after the last '.', '!', '?' or
+ * '…' (and any closing quotes or brackets) that a blank follows; 0 when
+ * there is none. */
+static size_t last_sentence_end(span line)
+{
+    for (size_t i = line.n; i-- > 0;) {
+        size_t k = i + 1;
+        if (!strchr(".!?", line.p[i]) && !(i >= 2 && memcmp(line.p + i - 2, "…", 3) == 0))
+            continue;
+        while (k < line.n && (strchr("\")]'", line.p[k]) != NULL
+                              || (k + 3 <= line.n && (memcmp(line.p + k, "”", 3) == 0
+                                                      || memcmp(line.p + k, "’", 3) == 0))))
+            k += line.p[k] & 0x80 ? 3 : 1;
+        if (k < line.n && space_len(line.p + k, line.n - k) > 0)
+            return k;
+    }
+    return 0;
+}
+
+/* The byline at the end of a one-article file: the words after the last
+ * sentence of the last line ("... sau dịp Tết. Lê Anh"), or the whole
+ * line, without a trailing source in brackets ("Đăng Đức (Tổng hợp từ
+ * Marca)"). OUT: *name; *line loses the byline (it may become empty). */
+static int find_last_words_author(span *line, span *name)
+{
+    size_t cut = last_sentence_end(*line);
+    span tail = trim((span){line->p + cut, line->n - cut}), who = tail;
+    const char *open = tail.n > 0 && tail.p[tail.n - 1] == ')' ? memchr(tail.p, '(', tail.n) : NULL;
+    if (open != NULL && open > tail.p)
+        who = trim((span){tail.p, (size_t)(open - tail.p)});
+    if (!find_author(who, name) && !(who.n != tail.n && find_author(tail, name)))
+        return 0;
+    *line = trim((span){line->p, cut});
+    return 1;
+}
+
 /* ---- Fields -------------------------------------------------------- */
 
 static int span_eq(span a, span b)
 {
     return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+}
+
+size_t vn_extract_title_len(const char *src, size_t n)
+{
+    size_t cut = VN_TITLE_MAX_BYTES, k;
+    if (src == NULL || n <= cut)
+        return src != NULL ? n : 0;
+    while (cut > 0 && ((unsigned char)src[cut] & 0xC0) == 0x80)
+        cut--; /* a character's first byte */
+    for (k = cut; k > 0 && src[k - 1] != ' ' && src[k - 1] != '\t'; k--)
+        ;
+    if (k > VN_TITLE_MAX_BYTES / 2)
+        cut = k; /* after the last word that fits */
+    return trim((span){src, cut}).n;
 }
 
 /* Title, author and body lines of the n lines at v (which may be
@@ -374,10 +477,15 @@ static int find_layout(span *v, size_t n, layout *out, vn_err *err)
     if (n == 0)
         return vn_err_set(err, VN_EINVAL, "empty article: only site chrome");
     out->title = v[0];
-    out->first = 1;
+    out->title.n = vn_extract_title_len(v[0].p, v[0].n);
+    out->first = out->title.n < v[0].n ? 0 : 1; /* a long line stays whole */
     out->end = n;
-    if (!dept)
+    if (!dept) {
+        if (n > out->first && find_last_words_author(&v[n - 1], &out->author)
+            && v[n - 1].n == 0)
+            out->end = n - 1;
         return VN_OK;
+    }
     /* A saved page may repeat its heading; the body does not. */
     while (out->first < n && span_eq(v[out->first], out->title))
         out->first++;
@@ -423,8 +531,7 @@ static int fill_article(const span *v, const layout *lay, vn_article *art,
     art->title = dup_span(lay->title);
     if (lay->author.p != NULL)
         art->author = dup_span(lay->author);
-    if (vn_extract_date(lay->title.p, lay->title.n, date)
-        || vn_extract_date(art->body, art->body_len, date))
+    if (vn_extract_article_date(lay->title.p, lay->title.n, art->body, art->body_len, date))
         art->date = dup_span((span){date, 10});
     if (art->title == NULL || (lay->author.p != NULL && art->author == NULL)
         || (date[0] != '\0' && art->date == NULL))
@@ -535,8 +642,9 @@ static int date_valid(ymd d)
     return d.d <= mdays[d.m - 1] && !(d.m == 2 && d.d == 29 && !leap);
 }
 
-/* "12 tháng 5 năm 2023" at c->i ("ngày" before it is not needed). */
-static int worded_date(cursor c, ymd *d)
+/* "12 tháng 5 năm 2023" at c->i ("ngày" before it is not needed).
+ * OUT: *end, where it ends. */
+static int worded_date(cursor c, ymd *d, size_t *end)
 {
     take_number(&c, 1, 2, &d->d);
     take_spaces(&c);
@@ -547,13 +655,14 @@ static int worded_date(cursor c, ymd *d)
     take_word(&c, "năm");
     take_spaces(&c);
     take_number(&c, 4, 4, &d->y);
+    *end = c.i;
     return c.ok && date_valid(*d);
 }
 
 /* "12/5/2023", "12-05-2023" or "12.5.2023" at c->i: one separator used
  * twice, and not the head of a code ("12/5/2023/QĐ", "1-5-2023-KH"). A
- * time after it ("08:30") is no concern of ours. */
-static int numeric_date(cursor c, ymd *d)
+ * time after it ("08:30") is no concern of ours. OUT: *end. */
+static int numeric_date(cursor c, ymd *d, size_t *end)
 {
     char sep, sep2;
     take_number(&c, 1, 2, &d->d);
@@ -561,6 +670,7 @@ static int numeric_date(cursor c, ymd *d)
     take_number(&c, 1, 2, &d->m);
     take_byte(&c, "/-.", &sep2);
     take_number(&c, 4, 4, &d->y);
+    *end = c.i;
     if (!c.ok || sep != sep2)
         return 0;
     if (c.i < c.n && c.s[c.i] == '/')
@@ -587,21 +697,149 @@ static void put_digits(char *dst, unsigned v, size_t w)
         dst[w - 1] = (char)('0' + v % 10);
 }
 
+/* d as "YYYY-MM-DD" in out[11]. */
+static void put_ymd(char out[11], ymd d)
+{
+    put_digits(out, d.y, 4);
+    out[4] = '-';
+    put_digits(out + 5, d.m, 2);
+    out[7] = '-';
+    put_digits(out + 8, d.d, 2);
+    out[10] = '\0';
+}
+
+/* A date starting at src[i]. OUT: *d, and *end where it ends. */
+static int date_at(const char *src, size_t n, size_t i, ymd *d, size_t *end)
+{
+    cursor c = {src, n, i, 1};
+    return date_can_start(src, i) && (numeric_date(c, d, end) || worded_date(c, d, end));
+}
+
 int vn_extract_date(const char *src, size_t n, char out[11])
 {
     ymd d;
+    size_t end;
     out[0] = '\0';
     for (size_t i = 0; src != NULL && i < n; i++) {
-        cursor c = {src, n, i, 1};
-        if (date_can_start(src, i) && (numeric_date(c, &d) || worded_date(c, &d))) {
-            put_digits(out, d.y, 4);
-            out[4] = '-';
-            put_digits(out + 5, d.m, 2);
-            out[7] = '-';
-            put_digits(out + 8, d.d, 2);
-            out[10] = '\0';
+        if (date_at(src, n, i, &d, &end)) {
+            put_ymd(out, d);
             return 1;
         }
     }
     return 0;
+}
+
+/* ---- The article's date ---------------------------------------------- */
+
+/* Words that join the two ends of a span of dates. */
+static const char *const span_joins[] = {"-", "–", "—", "đến", "tới", "cho đến"};
+
+/* If a span's second date follows the date that ends at src[end]
+ * ("28/8/1945 - 28/8/2023", "từ ngày 1/7/2014 đến ngày 30/11/2016"),
+ * where it ends; else 0. */
+static size_t span_end(const char *src, size_t n, size_t end)
+{
+    for (size_t k = 0; k < sizeof span_joins / sizeof span_joins[0]; k++) {
+        cursor c = {src, n, end, 1};
+        size_t at, end2;
+        ymd d;
+        take_spaces(&c);
+        c.ok = 1; /* blanks are optional */
+        take_word(&c, span_joins[k]);
+        take_spaces(&c);
+        if (!c.ok)
+            continue;
+        at = c.i;
+        take_word(&c, "ngày");
+        take_spaces(&c);
+        if (c.ok)
+            at = c.i;
+        if (date_at(src, n, at, &d, &end2))
+            return end2;
+    }
+    return 0;
+}
+
+/* The word before src[i] on the same line, skipping a "ngày" (or the
+ * empty span when there is none). */
+static span word_before(const char *src, size_t i)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        size_t e = i, b;
+        while (e > 0 && (src[e - 1] == ' ' || src[e - 1] == '\t'))
+            e--;
+        for (b = e; b > 0 && !strchr(" \t\n\r", src[b - 1]); b--)
+            ;
+        span w = {src + b, e - b};
+        if (pass == 0 && ci_equal(w, "ngày"))
+            i = b;
+        else
+            return w;
+    }
+    return (span){src + i, 0};
+}
+
+/* Whether the date at src[i] names another thing's date: a document's
+ * ("Quyết định số 200/QĐ-UBND ngày 18/01/2023", "Nghị định 159 ngày
+ * 12/11/2013": a number or code just before it) or a birth ("sinh
+ * ngày"). A word ending a clause ("2019," "18/11.") is no code. */
+static int is_reference(const char *src, size_t i)
+{
+    span w = word_before(src, i);
+    if (w.n == 0)
+        return 0;
+    if (ci_equal(w, "sinh"))
+        return 1;
+    if (strchr(".,;:!?)", w.p[w.n - 1]) != NULL)
+        return 0;
+    for (size_t k = 0; k < w.n; k++)
+        if (is_digit(w.p[k]))
+            return 1;
+    return 0;
+}
+
+/* The first date in src[0..n) that starts before window and is neither
+ * a reference nor part of a span. */
+static int first_own_date(const char *src, size_t n, size_t window, char out[11])
+{
+    ymd d;
+    size_t end, end2;
+    for (size_t i = 0; src != NULL && i < n && i < window; i++) {
+        if (!date_at(src, n, i, &d, &end))
+            continue;
+        if ((end2 = span_end(src, n, end)) > 0)
+            i = end2 - 1;
+        else if (is_reference(src, i))
+            i = end - 1;
+        else {
+            put_ymd(out, d);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int vn_extract_article_date(const char *title, size_t ntitle, const char *body, size_t nbody,
+                            char out[11])
+{
+    out[0] = '\0';
+    return first_own_date(title, ntitle, ntitle, out)
+           || first_own_date(body, nbody, VN_DATE_WINDOW, out);
+}
+
+int vn_extract_iso_date(const char *src, size_t n, char out[11])
+{
+    cursor c = {src, src != NULL ? n : 0, 0, 1};
+    char sep, sep2;
+    ymd d;
+    out[0] = '\0';
+    take_number(&c, 4, 4, &d.y);
+    take_byte(&c, "-", &sep);
+    take_number(&c, 2, 2, &d.m);
+    take_byte(&c, "-", &sep2);
+    take_number(&c, 2, 2, &d.d);
+    if (!c.ok || !date_valid(d) || (c.i < c.n && is_digit(c.s[c.i])))
+        return 0;
+    put_ymd(out, d);
+    return 1;
 }

@@ -1,7 +1,10 @@
 /* index.c: see index.h. */
 #include "index.h"
 
+#include "admin.h"
+#include "charset.h"
 #include "extract.h"
+#include "html.h"
 #include "vn_buf.h"
 #include "vn_norm.h"
 #include "vn_zip.h"
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,10 +40,16 @@ typedef struct run {
     index_counts *c;
     vn_buf seen;            /* int64_t ids of articles whose file was found */
     vn_buf dirs;            /* dir_id: directories on the current walk path */
-    int walk_failed;        /* a directory under the current root was unreadable */
+    vn_buf unseen;          /* paths that could not be walked, each NUL-terminated:
+                               the sweep keeps what the index holds under them */
+    vn_urlmap *urls;        /* --base-url table */
+    vn_buf url;             /* scratch: one article's URL */
+    int force;              /* read every file of this root again (its URL changed) */
+    int64_t racy_from;      /* the run's first second: see stored_mtime */
     int in_tx;
     size_t batch_docs, batch_bytes, nfiles;
-    double t0;
+    size_t total;           /* articles counted before the walk (progress bar) */
+    double t0, drawn;       /* start; last progress bar */
     pthread_t worker;
     int has_worker;
     pthread_mutex_t mu;     /* guards the slots' state and the counters below */
@@ -47,6 +57,8 @@ typedef struct run {
     struct job *slot;       /* QUEUE_LEN jobs */
     size_t head, next, tail; /* next to fill (main), to prepare (worker), to store (main) */
     int stop;
+    vn_zip_dict dict;       /* the archive's zlib dictionary, once it has one */
+    int has_dict;           /* dict is set: published to the worker under mu */
 } run;
 
 static double now(void)
@@ -56,24 +68,128 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* path on stderr with control characters escaped (\n, \x1b), so that a
+ * message stays on one line whatever the file is called. */
+static void put_path(const char *path, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)path[i];
+        if (c == '\n')
+            fputs("\\n", stderr);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(stderr, "\\x%02x", c);
+        else
+            fputc(c, stderr);
+    }
+}
+
+/* Messages the worker wrote about path, with path escaped wherever it
+ * appears. */
+static void put_messages(const char *msg, const char *path)
+{
+    size_t npath = strlen(path);
+    for (const char *hit; npath > 0 && (hit = strstr(msg, path)) != NULL; msg = hit + npath) {
+        fwrite(msg, 1, (size_t)(hit - msg), stderr);
+        put_path(path, npath);
+    }
+    fputs(msg, stderr);
+}
+
 /* One line on stderr about path (stderr is unbuffered). */
 static void problem(const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "vnindex: %s: ", path);
+    fputs("vnindex: ", stderr);
+    put_path(path, strlen(path));
+    fputs(": ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
 }
 
-static void progress(run *r)
+static int is_article(const char *name);
+
+/* ---- the progress bar ------------------------------------------------------ */
+
+#define BAR_WIDTH 24
+#define DRAW_EVERY 0.25   /* seconds between redraws (and every 200 files) */
+
+static void eta_text(char *dst, size_t n, double seconds)
 {
-    if (!r->opts->progress || r->nfiles % 200 != 0)
+    long s = seconds < 0 ? 0 : (long)(seconds + 0.5);
+    if (s >= 3600)
+        snprintf(dst, n, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(dst, n, "%ld:%02ld", s / 60, s % 60);
+}
+
+/* On stderr, over the previous one: " 45% [#####.....] 1200 files, 850/s,
+ * ETA 0:17", narrowed to the terminal's width; now when force is set,
+ * else every DRAW_EVERY seconds or 200 files. */
+static void progress(run *r, int force)
+{
+    if (!r->opts->progress)
         return;
-    double dt = now() - r->t0;
-    fprintf(stderr, "\r%zu files, %.0f/s, %zu new, %zu changed   ", r->nfiles,
-            dt > 0 ? r->nfiles / dt : 0.0, r->c->added, r->c->updated);
+    double t = now(), dt = t - r->t0;
+    if (!force && r->nfiles % 200 != 0 && t - r->drawn < DRAW_EVERY)
+        return;
+    r->drawn = t;
+    size_t total = r->total > r->nfiles ? r->total : r->nfiles;
+    double rate = dt > 0 ? r->nfiles / dt : 0, done = total ? (double)r->nfiles / total : 1;
+    char eta[32] = "--:--", bar[BAR_WIDTH + 1];
+    if (rate > 0 && r->nfiles > 0)
+        eta_text(eta, sizeof eta, (double)(total - r->nfiles) / rate);
+    int fill = (int)(done * BAR_WIDTH);
+    memset(bar, '#', (size_t)fill);
+    memset(bar + fill, '.', (size_t)(BAR_WIDTH - fill));
+    bar[BAR_WIDTH] = '\0';
+    struct winsize ws;
+    int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+    if (cols >= 75)
+        fprintf(stderr, "\r%3d%% [%s] %zu files, %.0f/s, ETA %s\033[K", (int)(done * 100),
+                bar, r->nfiles, rate, eta);
+    else if (cols >= 45)
+        fprintf(stderr, "\r%3d%% %zu files, %.0f/s, ETA %s\033[K", (int)(done * 100),
+                r->nfiles, rate, eta);
+}
+
+/* Add to *n the articles under path, walked as walk() goes (hidden
+ * entries skipped, each folder once) but without sorting or reading. */
+static void count_walk(vn_buf *dirs, const char *path, size_t *n)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return;
+    if (!S_ISDIR(sb.st_mode)) {
+        *n += S_ISREG(sb.st_mode) && is_article(path);
+        return;
+    }
+    const dir_id *open_dirs = (const dir_id *)dirs->data, here = {sb.st_dev, sb.st_ino};
+    for (size_t i = 0; i < dirs->len / sizeof here; i++)
+        if (open_dirs[i].dev == here.dev && open_dirs[i].ino == here.ino)
+            return;
+    DIR *d = opendir(path);
+    if (d == NULL || vn_buf_add(dirs, &here, sizeof here) != VN_OK) {
+        if (d != NULL)
+            closedir(d);
+        return;
+    }
+    vn_buf child = VN_BUF_INIT;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        vn_buf_reset(&child);
+        if (vn_buf_printf(&child, "%s/%s", path, e->d_name) != VN_OK)
+            break;
+        if (e->d_type == DT_REG)
+            *n += is_article(child.data);
+        else if (e->d_type == DT_DIR || e->d_type == DT_LNK || e->d_type == DT_UNKNOWN)
+            count_walk(dirs, child.data, n);
+    }
+    vn_buf_free(&child);
+    closedir(d);
+    dirs->len -= sizeof here;
 }
 
 static int remember(run *r, int64_t id)
@@ -90,11 +206,31 @@ static int batch_open(run *r, vn_err *err)
     return rc;
 }
 
+/* Hand the archive's zlib dictionary to the worker once the store has
+ * one (from the start, or trained by a commit once 1000 articles are in):
+ * bodies prepared from then on are compressed against it. */
+static int publish_dict(run *r, vn_err *err)
+{
+    vn_zip_dict d;
+    if (r->has_dict)
+        return VN_OK;
+    int rc = vn_store_dict(r->st, &d, err);
+    if (rc != VN_OK)
+        return rc == VN_ENOTFOUND ? VN_OK : rc;
+    pthread_mutex_lock(&r->mu);
+    r->dict = d;
+    r->has_dict = 1;
+    pthread_mutex_unlock(&r->mu);
+    return VN_OK;
+}
+
 static int batch_close(run *r, vn_err *err)
 {
     int rc = r->in_tx ? vn_store_commit(r->st, err) : VN_OK;
     r->in_tx = 0;
     r->batch_docs = r->batch_bytes = 0;
+    if (rc == VN_OK)
+        rc = publish_dict(r, err);
     return rc;
 }
 
@@ -134,6 +270,8 @@ typedef struct job {
 
 typedef struct worker_bufs {
     vn_buf raw, text;
+    vn_zip_dict dict;      /* what bodies are compressed against (none: n == 0) */
+    const index_opts *opts; /* borrowed from the run */
 } worker_bufs;
 
 /* Read the whole file into raw. Returns 0, or an errno value. */
@@ -182,20 +320,34 @@ static int job_fail(job *j, const char *reason)
     return -1;
 }
 
-/* Turn raw into valid UTF-8 in text. Returns 0 when usable. */
+/* Turn raw into valid UTF-8 in text (see charset.h). Returns 0 when
+ * usable. A guessed charset is noted; replaced bytes and an unknown
+ * declared charset are warnings. */
 static int job_decode(job *j, worker_bufs *w)
 {
-    size_t bad = 0;
-    if (memchr(w->raw.data, '\0', w->raw.len) != NULL)
-        return job_fail(j, "not a text file (binary: NUL bytes), skipped");
-    vn_buf_reset(&w->text);
-    if (vn_norm_utf8_clean(w->raw.data, w->raw.len, &w->text, &bad) != VN_OK)
-        return job_fail(j, "out of memory, skipped");
-    if (bad * 50 > w->raw.len)
-        return job_fail(j, "not UTF-8 text (too many invalid bytes), skipped");
-    if (bad > 0) {
-        vn_buf_printf(&j->msg, "vnindex: %s: %zu invalid UTF-8 sequences replaced by U+FFFD\n",
-                      j->path, bad);
+    vn_charset_info cs;
+    vn_err err;
+    char reason[600];
+    if (vn_charset_decode(w->raw.data, w->raw.len, vn_html_path(j->path), &w->text, &cs, &err)
+        != VN_OK) {
+        snprintf(reason, sizeof reason, "%s, skipped", err.msg);
+        return job_fail(j, reason);
+    }
+    if (cs.ninvalid * 50 > w->raw.len) {
+        snprintf(reason, sizeof reason, "not %s text (too many invalid bytes), skipped", cs.name);
+        return job_fail(j, reason);
+    }
+    if (cs.ignored[0] != '\0' && cs.ignored_unknown) {
+        vn_buf_printf(&j->msg, "vnindex: %s: declares charset '%s', which iconv does not know;"
+                      " read as %s\n", j->path, cs.ignored, cs.name);
+        j->warned = 1;
+    }
+    if (cs.how == VN_CHARSET_DETECTED && !w->opts->quiet)
+        vn_buf_printf(&j->msg, "vnindex: %s: no charset declared, decoded as %s (detected)\n",
+                      j->path, cs.name);
+    if (cs.ninvalid > 0) {
+        vn_buf_printf(&j->msg, "vnindex: %s: %zu invalid %s sequences replaced by U+FFFD\n",
+                      j->path, cs.ninvalid, cs.name);
         j->warned = 1;
     }
     return 0;
@@ -226,12 +378,21 @@ static void job_prepare(job *j, worker_bufs *w)
     }
     if (job_decode(j, w) != 0)
         return;
-    if (vn_extract_txt(w->text.data, w->text.len, &j->art, &err) != VN_OK) {
+    int missed = 0;
+    int rc = vn_html_path(j->path)
+                 ? vn_extract_html(w->text.data, w->text.len, w->opts->content_selector,
+                                   &j->art, &missed, &err)
+                 : vn_extract_txt(w->text.data, w->text.len, &j->art, &err);
+    if (rc != VN_OK) {
         snprintf(reason, sizeof reason, "%s, skipped", err.msg);
         job_fail(j, reason);
         return;
     }
-    if (vn_zip_pack(j->art.body, j->art.body_len, VN_ZIP_LEVEL, &j->z, &err) != VN_OK) {
+    if (missed && !w->opts->quiet)
+        vn_buf_printf(&j->msg, "vnindex: %s: --content-selector matched nothing; the article"
+                      " was found by text density\n", j->path);
+    if (vn_zip_pack_dict(j->art.body, j->art.body_len, VN_ZIP_LEVEL, &w->dict, &j->z, &err)
+        != VN_OK) {
         snprintf(reason, sizeof reason, "%s, skipped", err.msg);
         job_fail(j, reason);
     }
@@ -240,7 +401,7 @@ static void job_prepare(job *j, worker_bufs *w)
 static void *worker_main(void *arg)
 {
     run *r = arg;
-    worker_bufs w = {VN_BUF_INIT, VN_BUF_INIT};
+    worker_bufs w = {VN_BUF_INIT, VN_BUF_INIT, {0}, r->opts};
     pthread_mutex_lock(&r->mu);
     for (;;) {
         while (!r->stop && r->next == r->head)
@@ -248,6 +409,7 @@ static void *worker_main(void *arg)
         if (r->next == r->head)
             break;
         job *j = &r->slot[r->next % QUEUE_LEN];
+        w.dict = r->dict;
         pthread_mutex_unlock(&r->mu);
         job_prepare(j, &w);
         pthread_mutex_lock(&r->mu);
@@ -272,13 +434,24 @@ static void job_clear(job *j)
 
 /* ---- one file, in the main thread ----------------------------------------- */
 
+/* The mtime to record for j's file. One written in a second this run has
+ * seen (or in the future) could be rewritten within that second after we
+ * read it, keeping its size and mtime ("racily clean", as git says): it
+ * is recorded as RACY_MTIME, which no file has, so that the next run
+ * reads it again (and records its mtime once that is in the past). */
+#define RACY_MTIME INT64_MIN
+static int64_t stored_mtime(const run *r, const job *j)
+{
+    return (int64_t)j->sb.st_mtime >= r->racy_from ? RACY_MTIME : (int64_t)j->sb.st_mtime;
+}
+
 /* Write what the worker made of j to the store. */
 static int job_store(run *r, job *j, vn_err *err)
 {
     int rc = VN_OK;
     int64_t id = j->found ? j->old.id : 0;
     if (j->msg.len > 0)
-        fputs(j->msg.data, stderr);
+        put_messages(j->msg.data, j->path);
     r->c->warned += (size_t)j->warned;
     if (j->outcome == OUT_FAIL) {
         r->c->failed++;
@@ -287,14 +460,23 @@ static int job_store(run *r, job *j, vn_err *err)
     rc = batch_open(r, err);
     if (rc == VN_OK && j->outcome == OUT_TOUCH) {
         r->c->unchanged++;
-        rc = vn_store_touch(r->st, id, j->sb.st_mtime, err);
+        if (stored_mtime(r, j) != j->old.mtime) /* else read again only to be sure */
+            rc = vn_store_touch(r->st, id, stored_mtime(r, j), err);
         return rc == VN_OK ? remember(r, id) : rc;
     }
+    const char *url = j->art.url != NULL && *j->art.url != '\0' ? j->art.url : NULL;
+    if (url == NULL) { /* none of its own: from --base-url, if any */
+        vn_buf_reset(&r->url);
+        int mapped = vn_urlmap_url(r->urls, j->path, &r->url);
+        if (mapped < 0)
+            return vn_err_set(err, VN_ENOMEM, "out of memory");
+        url = mapped ? r->url.data : NULL;
+    }
     vn_doc doc = {
-        .path = j->path, .url = j->art.url, .title = j->art.title, .date = j->art.date,
+        .path = j->path, .url = url, .title = j->art.title, .date = j->art.date,
         .author = j->art.author, .body = j->art.body, .body_len = j->art.body_len,
         .body_z = j->z.data, .body_z_len = j->z.len,
-        .size = j->sb.st_size, .mtime = j->sb.st_mtime, .hash = j->hash,
+        .size = j->sb.st_size, .mtime = stored_mtime(r, j), .hash = j->hash,
     };
     if (rc == VN_OK)
         rc = vn_store_put(r->st, &doc, &id, err);
@@ -365,7 +547,9 @@ static int index_file(run *r, const char *path, const struct stat *sb, vn_err *e
     if (rc != VN_OK && rc != VN_ENOTFOUND)
         return rc;
     r->nfiles++;
-    progress(r);
+    progress(r, 0);
+    if (found && r->force)
+        old.size = -1; /* looks changed: read and stored again, URL included */
     if (found && old.size == sb->st_size && old.mtime == sb->st_mtime) {
         r->c->unchanged++;
         return remember(r, old.id);
@@ -375,10 +559,11 @@ static int index_file(run *r, const char *path, const struct stat *sb, vn_err *e
 
 /* ---- walking ------------------------------------------------------------ */
 
+/* .txt, .html and .htm files, any case. */
 static int is_article(const char *name)
 {
     size_t n = strlen(name);
-    return n > 4 && strcasecmp(name + n - 4, ".txt") == 0;
+    return (n > 4 && strcasecmp(name + n - 4, ".txt") == 0) || vn_html_path(name);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -422,6 +607,25 @@ static int list_dir(const char *dir, char ***names, size_t *n)
 
 static int walk(run *r, const char *path, vn_err *err);
 
+/* path could not be walked: the sweep must keep the articles under it. */
+static int unseen(run *r, const char *path, vn_err *err)
+{
+    return vn_buf_add(&r->unseen, path, strlen(path) + 1) == VN_OK
+               ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
+}
+
+/* Is path, or a folder above it, one that could not be walked? */
+static int is_unseen(const run *r, const char *path)
+{
+    const char *p = r->unseen.data, *end = p + r->unseen.len;
+    for (; p != NULL && p < end; p += strlen(p) + 1) {
+        size_t n = strlen(p);
+        if (strncmp(path, p, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+            return 1;
+    }
+    return 0;
+}
+
 static int walk_dir(run *r, const char *dir, const struct stat *sb, vn_err *err)
 {
     const dir_id *open_dirs = (const dir_id *)r->dirs.data, here = {sb->st_dev, sb->st_ino};
@@ -436,7 +640,7 @@ static int walk_dir(run *r, const char *dir, const struct stat *sb, vn_err *err)
     if (e != 0) {
         problem(dir, "cannot read directory: %s", strerror(e));
         r->c->failed++;
-        r->walk_failed = 1;
+        rc = unseen(r, dir, err);
     }
     vn_buf child = VN_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
@@ -454,12 +658,17 @@ static int walk_dir(run *r, const char *dir, const struct stat *sb, vn_err *err)
 
 static int walk(run *r, const char *path, vn_err *err)
 {
-    struct stat sb;
+    struct stat sb, lsb;
     if (stat(path, &sb) != 0) {
-        problem(path, "%s", strerror(errno));
-        r->c->failed++;
-        r->walk_failed = 1;
-        return VN_OK;
+        /* A dangling link that is not named like an article may have
+         * pointed to a folder: say nothing, keep what it held. */
+        int e = errno;
+        if (!(lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode) && e == ENOENT)
+            || is_article(path)) {
+            problem(path, "%s", strerror(e));
+            r->c->failed++;
+        }
+        return unseen(r, path, err);
     }
     if (S_ISDIR(sb.st_mode))
         return walk_dir(r, path, &sb, err);
@@ -484,7 +693,8 @@ typedef struct gone {
 static int collect_gone(void *ctx, int64_t id, const char *path)
 {
     gone *g = ctx;
-    (void)path;
+    if (is_unseen(g->r, path))
+        return VN_OK;
     if (bsearch(&id, g->r->seen.data, g->r->seen.len / sizeof id, sizeof id, cmp_id) != NULL)
         return VN_OK;
     return vn_buf_add(&g->id, &id, sizeof id);
@@ -520,6 +730,9 @@ static int worker_start(run *r, vn_err *err)
         return vn_err_set(err, VN_ENOMEM, "out of memory");
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->cv, NULL);
+    int rc = publish_dict(r, err);
+    if (rc != VN_OK)
+        return rc;
     if (pthread_create(&r->worker, NULL, worker_main, r) != 0)
         return vn_err_set(err, VN_ENOMEM, "cannot start a worker thread");
     r->has_worker = 1;
@@ -547,33 +760,91 @@ static void worker_stop(run *r)
 
 /* ---- the run -------------------------------------------------------------- */
 
-int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts *opts,
-              index_counts *counts, vn_err *err)
+/* Each path as an absolute root; NULL (named on stderr, counted) when it
+ * cannot be resolved. */
+static void resolve_roots(run *r, char *const *paths, size_t npaths, char **roots)
 {
-    run r = {.st = st, .opts = opts, .c = counts, .t0 = now()};
-    char **roots = calloc(npaths + 1, sizeof *roots);
-    int *sweepable = calloc(npaths + 1, sizeof *sweepable);
-    memset(counts, 0, sizeof *counts);
-    int rc = roots && sweepable ? worker_start(&r, err)
-                                : vn_err_set(err, VN_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == VN_OK && i < npaths; i++) {
+    for (size_t i = 0; i < npaths; i++) {
         roots[i] = realpath(paths[i], NULL);
         if (roots[i] == NULL) {
             problem(paths[i], "%s", strerror(errno));
-            counts->failed++;
-            continue;
+            r->c->failed++;
         }
-        r.walk_failed = 0;
-        rc = walk(&r, roots[i], err);
-        sweepable[i] = !r.walk_failed;
     }
+}
+
+/* --base-url: map each root (a file's own folder, for a file) to the URL.
+ * OUT: forced[i] is 1 where the URL changed, so root i is read again. */
+static int map_roots(run *r, char **roots, size_t npaths, int *forced, vn_err *err)
+{
+    int rc = VN_OK;
+    vn_buf dir = VN_BUF_INIT;
+    for (size_t i = 0; rc == VN_OK && i < npaths; i++) {
+        struct stat sb;
+        if (roots[i] == NULL)
+            continue;
+        vn_buf_reset(&dir);
+        rc = vn_buf_puts(&dir, roots[i]) == VN_OK ? VN_OK
+                                                    : vn_err_set(err, VN_ENOMEM, "out of memory");
+        char *slash = strrchr(dir.data, '/');
+        if (rc == VN_OK && stat(roots[i], &sb) == 0 && !S_ISDIR(sb.st_mode) && slash != NULL)
+            slash[slash == dir.data] = '\0'; /* "/a/b.txt" -> "/a", "/b.txt" -> "/" */
+        if (rc == VN_OK)
+            rc = vn_urlmap_set(r->urls, dir.data, r->opts->base_url, &forced[i], err);
+    }
+    vn_buf_free(&dir);
+    return rc;
+}
+
+/* Walk every root, then store what is still queued. */
+static int walk_roots(run *r, char **roots, size_t npaths, const int *forced, vn_err *err)
+{
+    int rc = VN_OK;
+    if (r->opts->progress) { /* the bar needs a total */
+        vn_buf dirs = VN_BUF_INIT;
+        for (size_t i = 0; i < npaths; i++)
+            if (roots[i] != NULL)
+                count_walk(&dirs, roots[i], &r->total);
+        vn_buf_free(&dirs);
+    }
+    for (size_t i = 0; rc == VN_OK && i < npaths; i++) {
+        r->force = forced[i];
+        if (roots[i] != NULL)
+            rc = walk(r, roots[i], err);
+    }
+    progress(r, 1); /* the walk is done: 100% */
     if (rc == VN_OK)
-        rc = drain_all(&r, err);
+        rc = drain_all(r, err);
+    return rc;
+}
+
+int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts *opts,
+              index_counts *counts, vn_err *err)
+{
+    run r = {.st = st, .opts = opts, .c = counts, .t0 = now(), .racy_from = time(NULL)};
+    char **roots = calloc(npaths + 1, sizeof *roots);
+    int *forced = calloc(npaths + 1, sizeof *forced);
+    memset(counts, 0, sizeof *counts);
+    int rc = roots && forced ? worker_start(&r, err)
+                             : vn_err_set(err, VN_ENOMEM, "out of memory");
+    if (rc == VN_OK)
+        rc = vn_urlmap_load(st, &r.urls, err);
+    if (rc == VN_OK)
+        resolve_roots(&r, paths, npaths, roots);
+    if (rc == VN_OK && opts->base_url != NULL)
+        rc = map_roots(&r, roots, npaths, forced, err);
+    if (rc == VN_OK)
+        rc = walk_roots(&r, roots, npaths, forced, err);
     if (r.seen.len > sizeof(int64_t))
         qsort(r.seen.data, r.seen.len / sizeof(int64_t), sizeof(int64_t), cmp_id);
     for (size_t i = 0; rc == VN_OK && i < npaths; i++)
-        if (roots[i] != NULL && sweepable[i])
+        if (roots[i] != NULL)
             rc = sweep(&r, roots[i], err);
+    /* The URL table last: a run that dies before here is redone in full. */
+    if (rc == VN_OK && opts->base_url != NULL)
+        rc = batch_open(&r, err);
+    if (rc == VN_OK && opts->base_url != NULL)
+        rc = vn_urlmap_save(r.urls, st, err);
     if (rc == VN_OK)
         rc = batch_close(&r, err);
     if (rc != VN_OK)
@@ -584,8 +855,11 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
     for (size_t i = 0; roots && i < npaths; i++)
         free(roots[i]);
     free(roots);
-    free(sweepable);
+    free(forced);
+    vn_urlmap_free(r.urls);
     vn_buf_free(&r.seen);
     vn_buf_free(&r.dirs);
+    vn_buf_free(&r.unseen);
+    vn_buf_free(&r.url);
     return rc;
 }

@@ -1,9 +1,14 @@
 /* index.h: one vnindex run: walk the paths, bring the store up to date.
  *
  * New and changed files are read, extracted and stored; files whose size
- * and mtime match what is stored are not read at all; a file whose bytes
- * did not change (only touched) is recorded as unchanged; articles under
- * an indexed directory whose file is gone are removed. Writes go in
+ * and mtime match what is stored are not read at all (a file written in
+ * a second the run saw is recorded so that the next run reads it again);
+ * a file whose bytes did not change (only touched) is recorded as
+ * unchanged; articles under an indexed directory whose file is gone are
+ * removed, except under a path that could not be walked. Articles with
+ * no URL of their own get one from the --base-url table (admin.h). On a
+ * terminal (opts->progress), a progress bar with rate and ETA, from a
+ * count of the files made before the walk. Writes go in
  * batched transactions, so a crash loses at most the open batch and never
  * leaves a half-written article. Per-file problems are printed to stderr
  * and counted; the run goes on. */
@@ -17,7 +22,11 @@
 
 typedef struct index_opts {
     int quiet;      /* print only errors */
-    int progress;   /* draw a progress line on stderr (a terminal) */
+    int progress;   /* draw a progress bar on stderr (a terminal) */
+    const char *base_url; /* --base-url: public URL of each root, "" forgets
+                             it, NULL keeps what the index remembers */
+    const char *content_selector; /* --content-selector: the article element
+                                     of .html pages, or NULL (see html.h) */
 } index_opts;
 
 typedef struct index_counts {

@@ -265,13 +265,43 @@ static struct xcase x_simple_blanks = {
     "Giá  rau xanh tăng gấp đôi.\n\nTiểu thương cho biết nguồn hàng khan hiếm.",
 };
 
-/* A name on the last line of a plain file stays in the body. */
-static struct xcase x_simple_name_kept = {
+/* A name alone on the last line of a plain file is its author. */
+static struct xcase x_simple_name_line = {
     "Đội tuyển cờ vua giành ba huy chương\n"
     "Các kỳ thủ trẻ thi đấu xuất sắc ở giải khu vực.\n"
     "Minh Anh\n",
-    "Đội tuyển cờ vua giành ba huy chương", NULL, NULL,
-    "Các kỳ thủ trẻ thi đấu xuất sắc ở giải khu vực.\n\nMinh Anh",
+    "Đội tuyển cờ vua giành ba huy chương", "Minh Anh", NULL,
+    "Các kỳ thủ trẻ thi đấu xuất sắc ở giải khu vực.",
+};
+
+/* So are the last words after the last sentence, as news sites save it. */
+static struct xcase x_simple_name_tail = {
+    "Chợ hoa xuân mở cửa sớm\n"
+    "Chợ hoa năm nay có hơn hai trăm gian hàng.\n"
+    "Người bán cho biết giá hoa ổn định. \"Năm nay hoa đẹp\", một chủ vườn nói. Lê Thu Hà \n",
+    "Chợ hoa xuân mở cửa sớm", "Lê Thu Hà", NULL,
+    "Chợ hoa năm nay có hơn hai trăm gian hàng.\n\n"
+    "Người bán cho biết giá hoa ổn định. \"Năm nay hoa đẹp\", một chủ vườn nói.",
+};
+
+/* A source after the name, in brackets or as "Theo", is no name. */
+static struct xcase x_simple_name_source = {
+    "Giải bóng đá phong trào khép lại\nĐội phường 3 vô địch.\n"
+    "Trận chung kết có ba bàn thắng. Quốc Vinh (Tổng hợp từ báo Thể thao)\n",
+    "Giải bóng đá phong trào khép lại", "Quốc Vinh", NULL,
+    "Đội phường 3 vô địch.\n\nTrận chung kết có ba bàn thắng.",
+};
+static struct xcase x_simple_name_theo = {
+    "Giá xăng giảm nhẹ\nGiá xăng giảm từ chiều nay.\nMức giảm khoảng 300 đồng một lít. Theo Thu An\n",
+    "Giá xăng giảm nhẹ", "Thu An", NULL,
+    "Giá xăng giảm từ chiều nay.\n\nMức giảm khoảng 300 đồng một lít.",
+};
+
+/* Words after the last sentence that are not names stay. */
+static struct xcase x_simple_tail_not_name = {
+    "Mưa đá ở vùng cao\nMưa đá rơi chiều qua.\nNhiều mái nhà bị hỏng. Người dân đang sửa lại\n",
+    "Mưa đá ở vùng cao", NULL, NULL,
+    "Mưa đá rơi chiều qua.\n\nNhiều mái nhà bị hỏng. Người dân đang sửa lại",
 };
 
 /* Chrome-like words deep inside a long plain file do not make it a
@@ -319,6 +349,57 @@ static struct xcase x_date_after_numbers = {
     "Hướng dẫn thi hành Nghị định mới", NULL, "2023-08-07",
     "Căn cứ Luật số 131/2020/QH14 và Nghị định 45/2023/NĐ-CP, "
     "Kế hoạch 3815/KH-UBND ban hành ngày 7/8/2023.",
+};
+
+/* A document's date, a span and a birth date are not the article's. */
+static struct xcase x_date_references = {
+    "Hội nghị triển khai kế hoạch năm\n"
+    "Thực hiện Quyết định số 200/QĐ-UBND ngày 18/01/2023 và Nghị định 45 ngày "
+    "2 tháng 3 năm 2022, kỷ niệm (28/8/1945 - 28/8/2023), từ ngày 1/7/2023 đến ngày "
+    "30/11/2023, ông A sinh ngày 2/9/1960; sáng ngày 12/5/2023 hội nghị khai mạc.\n",
+    "Hội nghị triển khai kế hoạch năm", NULL, "2023-05-12",
+    "Thực hiện Quyết định số 200/QĐ-UBND ngày 18/01/2023 và Nghị định 45 ngày "
+    "2 tháng 3 năm 2022, kỷ niệm (28/8/1945 - 28/8/2023), từ ngày 1/7/2023 đến ngày "
+    "30/11/2023, ông A sinh ngày 2/9/1960; sáng ngày 12/5/2023 hội nghị khai mạc.",
+};
+
+/* One end of a span is kept when there is no other: "từ 5.9.2023 đến
+ * hết tháng" (x_simple_bom). A date deep in the body is history. */
+#define S100 "Một câu dài để lấp đầy phần đầu của bài viết, không có ngày tháng. "
+static struct xcase x_date_too_deep = {
+    "Bài dài\n" S100 S100 S100 S100 S100 S100 S100 S100 S100 S100 S100 S100 "Ngày 5/7/2020.\n",
+    "Bài dài", NULL, NULL,
+    S100 S100 S100 S100 S100 S100 S100 S100 S100 S100 S100 S100 "Ngày 5/7/2020.",
+};
+
+/* A page saved in NFD: the worded date and the chrome still read. */
+static struct xcase x_date_nfd = {
+    "Tin tu\xcc\x9b\xcc\x81" "c Tin tu\xcc\x9b\xcc\x81" "c\nQuay la\xcc\xa3i\nHọp\n"
+    "Nga\xcc\x80y 30 tha\xcc\x81ng 9 na\xcc\x86m 2022, họp.\n",
+    "Họp", NULL, "2022-09-30",
+    "Nga\xcc\x80y 30 tha\xcc\x81ng 9 na\xcc\x86m 2022, họp.",
+};
+
+/* A first line too long to be a title is a paragraph: its head, cut
+ * after a word, is the title, and the whole line stays in the body. */
+#define LONG_LINE "Ủy ban nhân dân phường họp bàn kế hoạch chỉnh trang đô thị, " \
+    "Ủy ban nhân dân phường họp bàn kế hoạch chỉnh trang đô thị, " \
+    "Ủy ban nhân dân phường họp bàn kế hoạch chỉnh trang đô thị, " \
+    "Ủy ban nhân dân phường họp bàn kế hoạch chỉnh trang đô thị, " \
+    "Ủy ban nhân dân phường họp bàn kế hoạch chỉnh trang đô thị, " \
+    "Ủy ban nhân dân phường họp bàn kế hoạch chỉnh trang đô thị,"
+static struct xcase x_long_first_line = {
+    LONG_LINE "\nDòng thứ hai.\n",
+    "Ủy ban nhân dân phường họp bàn kế hoạch chỉnh trang đô thị, Ủy ban nhân dân phường họp bàn kế hoạch chỉnh trang đô thị, Ủy ban nhân dân phường họp bàn kế hoạch chỉnh trang đô thị, Ủy ban", NULL, NULL,
+    LONG_LINE "\n\nDòng thứ hai.",
+};
+
+/* One long word: cut after a whole character (83 of 3 bytes each). */
+#define E10 "ếếếếếếếếếế"
+static struct xcase x_long_word = {
+    E10 E10 E10 E10 E10 E10 E10 E10 E10 E10 "\n",
+    E10 E10 E10 E10 E10 E10 E10 E10 "ếếế", NULL, NULL,
+    E10 E10 E10 E10 E10 E10 E10 E10 E10 E10,
 };
 
 /* ---- Errors --------------------------------------------------------- */
@@ -439,7 +520,11 @@ int main(void)
         XCASE(x_dept_title_author_only),
         XCASE(x_simple_basic),
         XCASE(x_simple_blanks),
-        XCASE(x_simple_name_kept),
+        XCASE(x_simple_name_line),
+        XCASE(x_simple_name_tail),
+        XCASE(x_simple_name_source),
+        XCASE(x_simple_name_theo),
+        XCASE(x_simple_tail_not_name),
         XCASE(x_simple_chrome_inside),
         XCASE(x_simple_cr),
         XCASE(x_simple_bom),
@@ -447,6 +532,11 @@ int main(void)
         XCASE(x_single_line_padded),
         XCASE(x_date_in_title),
         XCASE(x_date_after_numbers),
+        XCASE(x_date_references),
+        XCASE(x_date_too_deep),
+        XCASE(x_date_nfd),
+        XCASE(x_long_first_line),
+        XCASE(x_long_word),
         ECASE(e_empty),
         ECASE(e_blank),
         ECASE(e_bom_only),
