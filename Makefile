@@ -7,6 +7,8 @@
 #   make eval     ranking quality against unicode61 (needs ../shared)
 #   make fuzz     libFuzzer targets, FUZZ_SECONDS (60) each
 #   make loadtest the HTTP server under wrk (needs ../shared)
+#   make test-crash   SIGKILL and power cuts while indexing (needs ../shared)
+#   make merge-bench  query time after 50 incremental runs (needs ../shared)
 
 PKGS     := sqlite3 icu-uc icu-i18n zlib libxml-2.0 libmicrohttpd
 CC       ?= cc
@@ -34,7 +36,7 @@ LIB_OBJ   := $(call obj,$(COMMON_SRC))
 ALIB_OBJ  := $(call aobj,$(COMMON_SRC) $(filter-out %/main.c,$(INDEXER_SRC) $(QUERY_SRC)))
 TESTS     := $(patsubst tests/%.c,$(BA)/%,$(TEST_SRC))
 
-.PHONY: all run deps test unit e2e bench bench-scale eval fuzz loadtest clean
+.PHONY: all run deps test unit e2e bench bench-scale eval fuzz loadtest test-crash merge-bench clean
 all: $(B)/vnindex $(B)/vnquery
 
 $(B)/obj/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
@@ -89,12 +91,22 @@ eval: deps
 # libFuzzer targets under tests/fuzz, FUZZ_SECONDS each (clang).
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	@scripts/fuzz.sh $(FUZZ_SECONDS)
+	@FUZZ_OUT=$(B)/fuzz scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # vnquery serve under wrk on the 35k corpus (needs ../shared).
 loadtest: deps
 	@$(MAKE) --no-print-directory all
 	@B=$(B) scripts/loadtest.sh
+
+# SIGKILL and power cuts while indexing a slice of the 35k corpus.
+test-crash: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/crash.sh $(B)
+
+# Query time after 50 incremental runs of 1% changes against a fresh build.
+merge-bench: deps
+	@$(MAKE) --no-print-directory all $(BB)/qbench
+	@scripts/merge-bench.sh $(B)
 
 # The corpus replicated 10 times: how build time, size, RSS and p99 grow.
 bench-scale: deps

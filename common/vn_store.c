@@ -70,8 +70,11 @@ static const char *const stmt_sql[Q_N] = {
     [Q_UPDATE] = "UPDATE article SET path = ?1, url = ?2, title = ?3, date = ?4,"
                  " author = ?5, size = ?6, mtime = ?7, hash = ?8, body = ?9 WHERE id = ?10",
     [Q_FTS_ADD] = "INSERT INTO article_fts(rowid, title, body) VALUES (?1, ?2, ?3)",
-    [Q_FTS_DEL] = "INSERT INTO article_fts(article_fts, rowid, title, body)"
-                  " SELECT 'delete', id, title, body FROM article_text WHERE id = ?1",
+    /* VALUES, not INSERT ... SELECT: a statement savepoint would make
+     * FTS5 flush its pending data, one new segment per update. */
+    [Q_FTS_DEL] = "INSERT INTO article_fts(article_fts, rowid, body, title) VALUES ('delete', ?1,"
+                  " (SELECT body FROM article_text WHERE id = ?1),"
+                  " (SELECT title FROM article_text WHERE id = ?1))",
     [Q_DELETE] = "DELETE FROM article WHERE id = ?1",
     [Q_TOUCH] = "UPDATE article SET mtime = ?2 WHERE id = ?1",
     [Q_UNDER] = "SELECT id, path FROM article WHERE path = ?1"
@@ -812,8 +815,13 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     if (q->match == NULL || q->limit <= 0)
         return VN_OK;
     int limit = q->limit, offset = q->offset < 0 ? 0 : q->offset;
+    /* One read transaction: the ranking, the rows and the snippets see
+     * the same state even while the indexer commits. */
+    int own = sqlite3_get_autocommit(st->db);
     page pg = {calloc((size_t)limit, sizeof *pg.id), calloc((size_t)limit, sizeof *pg.score), 0};
     int rc = pg.id && pg.score ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
+    if (rc == VN_OK && own)
+        rc = exec(st, "BEGIN", "cannot start a read transaction", err);
     if (rc == VN_OK)
         rc = rank_page(st, q, limit, offset, &pg, &count, err);
     if (rc == VN_OK && pg.n == 0 && offset > 0) { /* past the end: still count */
@@ -824,6 +832,8 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
         vn_hit hit = {.id = pg.id[i], .rank = offset + i + 1, .score = pg.score[i]};
         rc = deliver(st, q->match, &hit, fn, ctx, err);
     }
+    if (own && !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     free(pg.id);
     free(pg.score);
     if (total != NULL)
