@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VN_ZIP_LEVEL 6 /* default zlib level; see BENCHMARKS.md */
+#define VN_ZIP_LEVEL 5 /* zlib level: see BENCHMARKS.md */
 
 #define VN_ZIP_DICT_MAX 32768 /* zlib's window: a longer dictionary is wasted */
 

@@ -34,6 +34,10 @@ typedef struct dir_id {
     ino_t ino;
 } dir_id;
 
+/* Compressing against the archive's dictionary is the heaviest step: two
+ * workers keep the main thread (tokenizing, SQLite) fed on two cores. */
+#define WORKERS 2
+
 typedef struct run {
     vn_store *st;
     const index_opts *opts;
@@ -50,8 +54,8 @@ typedef struct run {
     size_t batch_docs, batch_bytes, nfiles;
     size_t total;           /* articles counted before the walk (progress bar) */
     double t0, drawn;       /* start; last progress bar */
-    pthread_t worker;
-    int has_worker;
+    pthread_t worker[WORKERS];
+    int nworkers;
     pthread_mutex_t mu;     /* guards the slots' state and the counters below */
     pthread_cond_t cv;
     struct job *slot;       /* QUEUE_LEN jobs */
@@ -246,8 +250,9 @@ static int batch_account(run *r, size_t bytes, vn_err *err)
 /* ---- one file, in the worker thread --------------------------------------- */
 
 /* Reading, hashing, decoding, extracting and compressing a file happen in
- * a worker thread, while the main thread walks and writes to SQLite (which
- * is where tokenizing happens). Jobs are taken and stored in walk order. */
+ * WORKERS worker threads, while the main thread walks and writes to SQLite
+ * (which is where tokenizing happens). Workers take jobs in walk order and
+ * the main thread stores them in that order. */
 #define QUEUE_LEN 32
 
 enum { SLOT_EMPTY, SLOT_PENDING, SLOT_DONE };
@@ -408,13 +413,12 @@ static void *worker_main(void *arg)
             pthread_cond_wait(&r->cv, &r->mu);
         if (r->next == r->head)
             break;
-        job *j = &r->slot[r->next % QUEUE_LEN];
+        job *j = &r->slot[r->next++ % QUEUE_LEN]; /* this worker's */
         w.dict = r->dict;
         pthread_mutex_unlock(&r->mu);
         job_prepare(j, &w);
         pthread_mutex_lock(&r->mu);
         j->state = SLOT_DONE;
-        r->next++;
         pthread_cond_broadcast(&r->cv);
     }
     pthread_mutex_unlock(&r->mu);
@@ -733,9 +737,9 @@ static int worker_start(run *r, vn_err *err)
     int rc = publish_dict(r, err);
     if (rc != VN_OK)
         return rc;
-    if (pthread_create(&r->worker, NULL, worker_main, r) != 0)
-        return vn_err_set(err, VN_ENOMEM, "cannot start a worker thread");
-    r->has_worker = 1;
+    for (; r->nworkers < WORKERS; r->nworkers++)
+        if (pthread_create(&r->worker[r->nworkers], NULL, worker_main, r) != 0)
+            return vn_err_set(err, VN_ENOMEM, "cannot start a worker thread");
     return VN_OK;
 }
 
@@ -744,13 +748,14 @@ static void worker_stop(run *r)
 {
     if (r->slot == NULL)
         return;
-    if (r->has_worker) {
+    if (r->nworkers > 0) {
         pthread_mutex_lock(&r->mu);
         r->stop = 1;
         pthread_cond_broadcast(&r->cv);
         pthread_mutex_unlock(&r->mu);
-        pthread_join(r->worker, NULL);
     }
+    for (int i = 0; i < r->nworkers; i++)
+        pthread_join(r->worker[i], NULL);
     for (size_t i = 0; i < QUEUE_LEN; i++)
         job_clear(&r->slot[i]);
     free(r->slot);
