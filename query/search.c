@@ -389,29 +389,48 @@ static int holds_run(const vn_buf *runs, const char *line, size_t n)
     return 0;
 }
 
-/* A query typed without marks stands for every accented form; among
- * results of equal score, put first those holding the reading that most
- * of the page's results hold (tinh gian bien che: tinh giản biên chế),
- * counting only the longest marked runs. */
+/* Among results of equal score, put first those that read the query as
+ * typed (UBND typed: articles reading UBND before those reading Ủy ban
+ * nhân dân, which the synonyms also find); failing that, for a query typed
+ * without marks (which stands for every accented form), those holding the
+ * reading most of the page's results hold (tinh gian bien che: tinh giản
+ * biên chế), counting only the longest marked runs. */
 static int prefer_common_reading(vn_norm *nm, const char *text, search_res *res, vn_err *err)
 {
+    int marks = 0;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        if (*p >= 0x80)
-            return VN_OK; /* typed with marks: matched exactly already */
+        marks |= *p >= 0x80;
     int n = res->nhits, rc = VN_OK, maxw = 0;
     if (n < 2)
         return VN_OK;
+    char *canon = NULL;
+    vn_buf typed = VN_BUF_INIT; /* the query as a run line: "words canon\n" */
+    rc = vn_norm_text(nm, text, strlen(text), 0, &canon, err);
+    if (rc == VN_OK && canon != NULL && *canon) {
+        int words = 1;
+        for (const char *c = canon; *c; c++)
+            words += *c == ' ';
+        vn_buf_printf_rc(&typed, &rc, "%d %s\n", words, canon);
+    }
+    free(canon);
     vn_buf *runs = calloc((size_t)n, sizeof *runs);
     vn_hit *tmp = malloc((size_t)n * sizeof *tmp);
     if (runs == NULL || tmp == NULL)
         rc = vn_err_set(err, VN_ENOMEM, "out of memory");
     for (int i = 0; rc == VN_OK && i < n; i++)
         rc = marked_runs(nm, res->hits[i].snippet, &runs[i], &maxw, err);
-    /* The longest run most hits hold. */
+    /* The form typed, if a hit holds it; else the longest run most hits
+     * hold. */
     const char *best = NULL;
     size_t nbest = 0;
     int best_votes = 0;
-    for (int i = 0; rc == VN_OK && i < n; i++)
+    for (int i = 0; rc == VN_OK && typed.len > 0 && best == NULL && i < n; i++)
+        if (holds_run(&runs[i], typed.data, typed.len)) {
+            best = typed.data;
+            nbest = typed.len;
+        }
+    int by_typed = best != NULL;
+    for (int i = 0; rc == VN_OK && !by_typed && !marks && i < n; i++)
         for (const char *p = runs[i].data; p != NULL && *p; p = strchr(p, '\n') + 1) {
             size_t len = (size_t)(strchr(p, '\n') - p) + 1;
             if (atoi(p) != maxw)
@@ -443,6 +462,7 @@ static int prefer_common_reading(vn_norm *nm, const char *text, search_res *res,
     }
     for (int i = 0; runs != NULL && i < n; i++)
         vn_buf_free(&runs[i]);
+    vn_buf_free(&typed);
     free(runs);
     free(tmp);
     return rc;

@@ -126,3 +126,18 @@ equals "a phrase typed with the full stop finds it" \
 out=$("$VNQUERY" --db "$PDB" --json cong nghiep tai)
 equals "unquoted: both, the adjacent reading first" \
     "$(field "$out" "[r['path'].rsplit('/', 1)[1] for r in d['results']]")" "['inside.txt', 'across.txt']"
+
+# ---- abbreviations: the form typed first among equals
+mkdir -p "$TMP/abbr"
+printf 'Ghi chép buổi họp\n\nBuổi họp của Ủy ban nhân dân phường bàn việc dọn vệ sinh.\n' \
+    >"$TMP/abbr/0000-a-full.txt"
+printf 'Ghi chép buổi họp\n\nBuổi họp của UBND phường bàn việc dọn vệ sinh.\n' \
+    >"$TMP/abbr/0000-b-abbr.txt"
+ADB=$TMP/abbr.db
+"$VNINDEX" --db "$ADB" --quiet "$TMP/abbr" || fail "index the abbreviation archive"
+out=$("$VNQUERY" --db "$ADB" --json UBND phuong)
+equals "UBND typed: the article reading UBND first, then Ủy ban nhân dân" \
+    "$(field "$out" "[r['path'].rsplit('/', 1)[1] for r in d['results']]")" "['0000-b-abbr.txt', '0000-a-full.txt']"
+out=$("$VNQUERY" --db "$ADB" --json ủy ban nhân dân phường)
+equals "Ủy ban nhân dân typed: that article first, then UBND" \
+    "$(field "$out" "[r['path'].rsplit('/', 1)[1] for r in d['results']]")" "['0000-a-full.txt', '0000-b-abbr.txt']"
