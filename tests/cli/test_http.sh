@@ -450,6 +450,38 @@ kill -TERM "$PID"
 wait "$PID"
 equals "limited server: exit 0" "$?" 0
 
+# ---- 200 slow clients at once: the others are still answered -------------------------------------------
+
+ok "server with --threads 2 --per-ip 1000 starts" start_server "$TMP/many.out" --threads 2 --per-ip 1000 --timeout 30 --cache 0
+ok "200 half-sent requests from 127.0.0.2 open; searches from 127.0.0.1 answered in time" python3 - "$U" <<'EOF'
+import socket, sys, time, urllib.request
+host, port = sys.argv[1].rsplit("/", 1)[1].split(":")
+slow = []
+for i in range(200):                    # each sends a little and stops
+    s = socket.socket()
+    s.bind(("127.0.0.2", 0))
+    s.connect((host, int(port)))
+    s.sendall(b"GET /api/search?q=c%C3%B4ng HTTP/1.1\r\nHost: x\r\n")
+    slow.append(s)
+time.sleep(0.5)
+worst = 0.0
+for q in ("c%C3%B4ng+ch%E1%BB%A9c", "tinh+gian+bien+che", "UBND", "n%E1%BB%99i+v%E1%BB%A5"):
+    t0 = time.time()
+    with urllib.request.urlopen(sys.argv[1] + "/api/search?q=" + q, timeout=10) as r:
+        assert r.status == 200 and b'"results"' in r.read()
+    worst = max(worst, time.time() - t0)
+assert worst < 3.0, "a search took %.1f s with 200 slow clients open" % worst
+for s in slow[:5]:                      # the slow ones, once finished, are served too
+    s.sendall(b"\r\n")
+    s.settimeout(10)
+    assert s.recv(12).startswith(b"HTTP/1.1 200"), "a slow client was not served"
+for s in slow:
+    s.close()
+EOF
+kill -TERM "$PID"
+wait "$PID"
+equals "server after 200 slow clients: exit 0" "$?" 0
+
 # ---- the command line ---------------------------------------------------------------------------------
 
 out=$("$VNQUERY" serve --help); rc=$?
