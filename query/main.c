@@ -40,7 +40,8 @@ static const char usage[] =
     "  a OR b           either\n"
     "  title:word       in the title (also title:\"a phrase\")\n"
     "  word*            prefix (two characters at least)\n"
-    "Anything else is searched as text; no input is an error. When words typed\n"
+    "Anything else is searched as text; no input is an error (a query longer\n"
+    "than 10,000 bytes is refused, exit 2). When words typed\n"
     "with diacritics find nothing, they are searched again without.\n"
     "\n"
     "  --db FILE    the index (default: $VNSEARCH_DB, else vnsearch.db)\n"
@@ -163,6 +164,12 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     char *text = join_query(argc, argv);
+    if (text != NULL && strlen(text) > SEARCH_QUERY_MAX) {
+        fprintf(stderr, "vnquery: the query is %zu bytes long; at most %d are searched\n",
+                strlen(text), SEARCH_QUERY_MAX);
+        free(text);
+        return EXIT_USAGE;
+    }
     c.rq.q = text;
     search_res res = {0};
     vn_buf out = VN_BUF_INIT;

@@ -15,6 +15,7 @@
 
 #define SEARCH_LIMIT_MAX 1000
 #define SEARCH_OFFSET_MAX 1000000
+#define SEARCH_QUERY_MAX 10000 /* bytes: longer takes seconds and means nothing */
 
 struct vn_syn;
 
