@@ -46,6 +46,8 @@ typedef struct toks {
     int *start, *end; /* owned; ranges ascending, disjoint, inside the text */
     int n, cap;
     int ntext;        /* bytes in the text being tokenized */
+    int limit;        /* > 0: stop after this many positions */
+    int cut;          /* stopped before the end of the text */
 } toks;
 
 /* ---- the row's instances ----------------------------------------------- */
@@ -115,6 +117,10 @@ static void column_range(const hits *h, int col, int *lo, int *hi)
 static int on_token(void *ctx, int tflags, const char *token, int ntoken, int start, int end)
 {
     toks *t = ctx;
+    if (t->limit > 0 && t->n >= t->limit) {
+        t->cut = 1;
+        return SQLITE_DONE; /* the rest is never shown: stop tokenizing */
+    }
     if (ntoken == 1 && token[0] == '\x01')
         start = end; /* the tokenizer's clause break: an empty position
                         where the next word starts, the gap before it */
@@ -149,7 +155,8 @@ static int tokenize(const Fts5ExtensionApi *api, Fts5Context *fts, const char *t
     t->ntext = ntext;
     if (text == NULL || ntext <= 0)
         return SQLITE_OK;
-    return api->xTokenize(fts, text, ntext, t, on_token);
+    int rc = api->xTokenize(fts, text, ntext, t, on_token);
+    return rc == SQLITE_DONE && t->cut ? SQLITE_OK : rc;
 }
 
 static void toks_free(toks *t)
@@ -389,7 +396,7 @@ static int render(vn_buf *b, const char *text, const toks *t, const int *matched
     }
     if (open)
         vn_buf_add_rc(b, "\x03", 1, &rc);
-    if (e < t->n - 1)
+    if (e < t->n - 1 || t->cut)
         vn_buf_add_rc(b, ELLIPSIS, sizeof ELLIPSIS - 1, &rc);
     return rc;
 }
@@ -432,16 +439,21 @@ static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, vn_buf 
             column_range(&h, col = h.v[0].col, &lo, &hi);
         rc = api->xColumnText(fts, col, &text, &ntext);
     }
-    if (rc == SQLITE_OK)
-        rc = tokenize(api, fts, text, ntext, &t);
-
-    /* The window, from instance offsets; then which positions to mark. */
-    if (rc == SQLITE_OK && t.n > 0 && lo < hi) {
+    /* The window, from instance offsets alone; then the text is
+     * tokenized only as far as the window can reach (a 50 MB article
+     * costs what its first pages cost); then which positions to mark. */
+    int first_hit = 0, last_hit = 0;
+    if (rc == SQLITE_OK && lo < hi) {
         rc = pick_window(h.v + lo, hi - lo, &h, n, &first, &last);
-        int first_hit = h.v[lo + first].off, last_hit = first_hit;
+        first_hit = last_hit = h.v[lo + first].off;
         for (int i = lo + first; i < lo + last; i++)
             if (h.v[i].off + (h.v[i].size - 1) > last_hit)
                 last_hit = h.v[i].off + (h.v[i].size - 1);
+    }
+    t.limit = last_hit + 2 * n + 2 * SENTENCE_REACH + 2;
+    if (rc == SQLITE_OK)
+        rc = tokenize(api, fts, text, ntext, &t);
+    if (rc == SQLITE_OK && t.n > 0 && lo < hi) {
         first_hit = first_hit < t.n ? first_hit : t.n - 1;
         last_hit = last_hit < t.n ? last_hit : t.n - 1;
         place_window(&t, text, first_hit, last_hit, n, &s, &e);
