@@ -17,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Instances of a row read for snippets and proximity: an article that
+ * holds the query's words more often than this (a 50 MB one can hold a
+ * million) is judged on its first ones. */
+#define INST_MAX 20000
 #define SNIP_DEFAULT 32   /* tokens in a snippet when the caller names none */
 #define SNIP_MIN 4
 #define SNIP_MAX 200
@@ -73,6 +77,8 @@ static int load_hits(const Fts5ExtensionApi *api, Fts5Context *fts, hits *h)
     int rc = api->xInstCount(fts, &ninst);
     if (rc != SQLITE_OK)
         return rc;
+    if (ninst > INST_MAX) /* FTS5 lists them by position: keep the first */
+        ninst = INST_MAX;
     h->psize = calloc((size_t)h->nphrase + 1, sizeof *h->psize);
     h->v = malloc(((size_t)(ninst > 0 ? ninst : 0) + 1) * sizeof *h->v);
     if (h->psize == NULL || h->v == NULL)
