@@ -127,7 +127,7 @@ static int on_token(void *ctx, int tflags, const char *token, int ntoken, int st
         t->cut = 1;
         return SQLITE_DONE; /* the rest is never shown: stop tokenizing */
     }
-    if (ntoken == 1 && token[0] == '\x01')
+    if (VN_TOK_IS_BREAK(token, ntoken))
         start = end; /* the tokenizer's clause break: an empty position
                         where the next word starts, the gap before it */
     if ((tflags & FTS5_TOKEN_COLOCATED) && t->n > 0)

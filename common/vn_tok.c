@@ -131,8 +131,6 @@ typedef struct tok_call {
  * "công nghiệp tại"), and proximity counts the break. A quoted query
  * phrase holds it where it is punctuated the same way ("cán bộ, công
  * chức"). */
-static const char BREAK_TOKEN[] = "\x01";
-
 static int is_break(const char *gap, size_t n)
 {
     int punct = 0, space = 0;
@@ -259,7 +257,7 @@ static int on_token(void *ctx, const vn_token *t)
     int rc = SQLITE_OK;
     if (tc->nwords > 0 && t->start > tc->last_end
         && is_break(tc->text + tc->last_end, t->start - tc->last_end))
-        rc = tc->xToken(tc->ctx, 0, BREAK_TOKEN, 1, (int)tc->last_end, (int)t->start);
+        rc = tc->xToken(tc->ctx, 0, VN_TOK_BREAK, 1, (int)tc->last_end, (int)t->start);
     tc->nwords++;
     tc->last_end = t->end;
     if (rc == SQLITE_OK)

@@ -31,6 +31,11 @@
 #define VN_TOK_NAME "vietnamese"
 #define VN_TOK_VERSION "4" /* bump when indexed tokens or spellings change */
 
+/* The clause-break token (one byte) and a test for it, for the FTS5
+ * auxiliary functions that walk a column's tokens (vn_snip). */
+#define VN_TOK_BREAK "\x01"
+#define VN_TOK_IS_BREAK(token, ntoken) ((ntoken) == 1 && (token)[0] == VN_TOK_BREAK[0])
+
 typedef struct vn_tok vn_tok;
 
 /* The connection's fts5_api, or NULL when SQLite lacks FTS5.
