@@ -684,6 +684,16 @@ static int tokens(vn_norm *nm, const char *src, size_t n, vn_token_fn fn,
     return rc;
 }
 
+int vn_token_has_letter(const vn_token *t)
+{
+    for (size_t i = 0; i < t->nfold; i++) {
+        unsigned char c = (unsigned char)t->fold[i];
+        if ((c >= 'a' && c <= 'z') || c >= 0x80) /* folded: lower case */
+            return 1;
+    }
+    return 0;
+}
+
 int vn_norm_tokens(vn_norm *nm, const char *src, size_t n, vn_token_fn fn,
                    void *ctx, size_t *ninvalid, vn_err *err)
 {

@@ -36,6 +36,10 @@ typedef struct vn_token {
     int has_marks;      /* canon differs from fold (carries diacritics or đ) */
 } vn_token;
 
+/* Non-zero when the token holds a letter: a word, not a number or a code
+ * of digits. */
+int vn_token_has_letter(const vn_token *t);
+
 /* Called once per token, in text order. A non-zero return stops the walk
  * and is passed back by vn_norm_tokens. */
 typedef int (*vn_token_fn)(void *ctx, const vn_token *tok);

@@ -153,6 +153,11 @@ static int keyword(const uint8_t *s, int32_t n)
     return TK_ITEM;
 }
 
+int vn_query_is_keyword(const char *s, size_t n)
+{
+    return n <= 3 && keyword((const uint8_t *)s, (int32_t)n) != TK_ITEM;
+}
+
 /* A phrase from the opening quote: to the closing quote or the end. */
 static void lex_phrase(lexer *lx, item *it)
 {

@@ -47,6 +47,11 @@ struct vn_norm;
 int vn_query_parse_syn(const char *text, size_t n, const struct vn_syn *syn,
                        struct vn_norm *nm, vn_query *q, vn_err *err);
 
+/* Non-zero when the n bytes at s are one of the operators OR, AND, NOT
+ * (upper case, the whole word), for callers that rewrite a query's words
+ * and must leave those alone. */
+int vn_query_is_keyword(const char *s, size_t n);
+
 /* Release what vn_query_parse allocated. Accepts NULL. */
 void vn_query_free(vn_query *q);
 

@@ -30,17 +30,6 @@ struct vn_tok {
 
 /* ---- the spelling set ---------------------------------------------------- */
 
-/* Words with a letter go into vn_spelling (numbers and codes do not):
- * the index's vocabulary, for spellings and for "did you mean". */
-static int is_word(const vn_token *t)
-{
-    for (size_t i = 0; i < t->nfold; i++) {
-        unsigned char c = (unsigned char)t->fold[i];
-        if ((c >= 'a' && c <= 'z') || c >= 0x80)
-            return 1;
-    }
-    return 0;
-}
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
@@ -248,7 +237,8 @@ static int on_token(void *ctx, const vn_token *t)
     tc->prefix = tc->nprefix > 0 && ++tc->nseen == tc->nprefix;
     const char *w = t->canon;
     size_t nw = t->ncanon;
-    if (tc->tok->collect && is_word(t) && spell_add(&tc->tok->spell, t) != VN_OK)
+    /* words with a letter (not numbers and codes) are the vocabulary */
+    if (tc->tok->collect && vn_token_has_letter(t) && spell_add(&tc->tok->spell, t) != VN_OK)
         return tc->rc = SQLITE_NOMEM;
     if (ascii_prefix(tc, t, low, sizeof low)) {
         w = low;
