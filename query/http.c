@@ -542,7 +542,7 @@ static int run_search(server *sv, worker *w, const search_req *rq, search_res *r
     }
     search_req with_syn = *rq;
     with_syn.syn = sv->syn;
-    int rc = search_run(w->st, &with_syn, res, err);
+    int rc = search_run(w->st, w->nm, &with_syn, res, err);
     if (rc == VN_OK && key != NULL)
         serve_cache_put(sv->cache, key, gen, res);
     free(key);

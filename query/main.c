@@ -2,6 +2,7 @@
 #include "out.h"
 #include "search.h"
 #include "serve.h"
+#include "vn_norm.h"
 #include "vn_store.h"
 #include "vn_syn.h"
 
@@ -185,9 +186,13 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     c.rq.syn = syn;
+    vn_norm *nm = NULL;
     rc = vn_store_open(c.db, VN_STORE_READ, &st, &err);
     if (rc == VN_OK)
-        rc = search_run(st, &c.rq, &res, &err);
+        rc = vn_norm_open(&nm, &err);
+    if (rc == VN_OK)
+        rc = search_run(st, nm, &c.rq, &res, &err);
+    vn_norm_close(nm);
     vn_store_close(st);
     if (rc == VN_OK && c.json)
         out_json_page(&out, &c.rq, &res, &orc);

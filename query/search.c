@@ -151,9 +151,7 @@ static int fold_word(void *ctx, const vn_token *tok)
     size_t n = tok->end - tok->start;
     const char *w = f->text + tok->start;
     vn_buf_add_rc(&f->out, f->text + f->at, tok->start - f->at, &f->rc);
-    int op = (n == 2 && memcmp(w, "OR", 2) == 0) || (n == 3 && memcmp(w, "AND", 3) == 0)
-          || (n == 3 && memcmp(w, "NOT", 3) == 0);
-    if (op)
+    if (vn_query_is_keyword(w, n))
         vn_buf_add_rc(&f->out, w, n, &f->rc);
     else
         vn_buf_add_rc(&f->out, tok->fold, tok->nfold, &f->rc);
@@ -163,15 +161,11 @@ static int fold_word(void *ctx, const vn_token *tok)
 }
 
 /* OUT: *folded (caller frees), NULL when text holds no accented word. */
-static int fold_query(const char *text, char **folded, vn_err *err)
+static int fold_query(vn_norm *nm, const char *text, char **folded, vn_err *err)
 {
     *folded = NULL;
-    vn_norm *nm = NULL;
     folder f = {.text = text, .out = VN_BUF_INIT};
-    int rc = vn_norm_open(&nm, err);
-    if (rc == VN_OK)
-        rc = vn_norm_tokens(nm, text, strlen(text), fold_word, &f, NULL, err);
-    vn_norm_close(nm);
+    int rc = vn_norm_tokens(nm, text, strlen(text), fold_word, &f, NULL, err);
     vn_buf_puts_rc(&f.out, text + f.at, &f.rc);
     if (rc == VN_OK && f.rc != VN_OK)
         rc = vn_err_set(err, f.rc, "out of memory");
@@ -314,13 +308,9 @@ static int spell_word(void *ctx, const vn_token *tok)
     int known = 1, found = 0, rc = VN_OK;
     const char *w = sp->text + tok->start;
     size_t n = tok->end - tok->start;
-    int op = (n == 2 && memcmp(w, "OR", 2) == 0) || (n == 3 && memcmp(w, "AND", 3) == 0)
-          || (n == 3 && memcmp(w, "NOT", 3) == 0) || sp->text[tok->end] == ':';
-    int letters = 0;
-    for (size_t i = 0; i < tok->nfold; i++)
-        letters |= (tok->fold[i] >= 'a' && tok->fold[i] <= 'z') || (unsigned char)tok->fold[i] >= 0x80;
+    int op = vn_query_is_keyword(w, n) || sp->text[tok->end] == ':'; /* title: */
     rc = vn_buf_add(&sp->out, sp->text + sp->at, tok->start - sp->at);
-    if (rc == VN_OK && !op && letters) {
+    if (rc == VN_OK && !op && vn_token_has_letter(tok)) {
         vn_buf_reset(&sp->word);
         rc = vn_buf_add(&sp->word, tok->fold, tok->nfold);
         if (rc == VN_OK)
@@ -517,20 +507,18 @@ static int run_text(vn_store *st, vn_norm *nm, const search_req *rq, const char 
     return rc;
 }
 
-int search_run(vn_store *st, const search_req *rq, search_res *res, vn_err *err)
+int search_run(vn_store *st, vn_norm *nm, const search_req *rq, search_res *res,
+               vn_err *err)
 {
     double t0 = millis();
-    vn_norm *nm = NULL;
     char *folded = NULL;
     memset(res, 0, sizeof *res);
-    int rc = vn_norm_open(&nm, err);
-    if (rc == VN_OK)
-        rc = decode_typing(st, nm, rq->q, &res->searched, err);
+    int rc = decode_typing(st, nm, rq->q, &res->searched, err);
     const char *text = res->searched ? res->searched : rq->q;
     if (rc == VN_OK)
         rc = run_text(st, nm, rq, text, res, err);
     if (rc == VN_OK && res->total == 0)
-        rc = fold_query(text, &folded, err);
+        rc = fold_query(nm, text, &folded, err);
     if (rc == VN_OK && folded != NULL) {
         rc = run_text(st, nm, rq, folded, res, err);
         res->relaxed = res->total > 0;
@@ -538,7 +526,6 @@ int search_run(vn_store *st, const search_req *rq, search_res *res, vn_err *err)
     if (rc == VN_OK && res->total == 0)
         rc = suggest(st, nm, text, &res->suggestion, err);
     free(folded);
-    vn_norm_close(nm);
     res->took_ms = millis() - t0;
     return rc;
 }

@@ -51,9 +51,12 @@ int search_parse_sort(const char *s, int *sort);
  * OUT: *out, released with vn_syn_free; shared by threads once loaded. */
 int search_syn_load(const char *user_path, struct vn_syn **out, vn_err *err);
 
-/* Run rq against st. OUT: *res, released with search_res_free (also
- * after an error). */
-int search_run(vn_store *st, const search_req *rq, search_res *res, vn_err *err);
+/* Run rq against st, splitting words with nm (borrowed: one per thread,
+ * kept across searches, so its word cache stays warm). OUT: *res,
+ * released with search_res_free (also after an error). */
+struct vn_norm;
+int search_run(vn_store *st, struct vn_norm *nm, const search_req *rq, search_res *res,
+               vn_err *err);
 
 /* Accepts a zeroed or NULL res. */
 void search_res_free(search_res *res);
