@@ -346,44 +346,6 @@ static void put_positive(vn_buf *b, const uint8_t *s, const item_vec *pos, int p
 
 /* ---- synonyms ---------------------------------------------------------------- */
 
-/* The words of the positive items, each knowing its item. */
-typedef struct syn_words {
-    vn_token *tok;
-    size_t *owner;      /* tok[i] belongs to pos item owner[i] */
-    size_t n, cap;
-    size_t cur;         /* the item being split */
-    vn_buf arena;       /* the words' bytes: canon then fold */
-    size_t *canon_at, *fold_at;
-    int rc;
-} syn_words;
-
-static int take_word(void *ctx, const vn_token *t)
-{
-    syn_words *w = ctx;
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 32;
-        vn_token *tok = realloc(w->tok, cap * sizeof *tok);
-        w->tok = tok ? tok : w->tok;
-        size_t *owner = tok ? realloc(w->owner, cap * sizeof *owner) : NULL;
-        w->owner = owner ? owner : w->owner;
-        size_t *ca = owner ? realloc(w->canon_at, cap * sizeof *ca) : NULL;
-        w->canon_at = ca ? ca : w->canon_at;
-        size_t *fa = ca ? realloc(w->fold_at, cap * sizeof *fa) : NULL;
-        w->fold_at = fa ? fa : w->fold_at;
-        if (fa == NULL)
-            return w->rc = VN_ENOMEM;
-        w->cap = cap;
-    }
-    w->tok[w->n] = *t;
-    w->owner[w->n] = w->cur;
-    w->canon_at[w->n] = w->arena.len;
-    vn_buf_add_rc(&w->arena, t->canon, t->ncanon, &w->rc);
-    w->fold_at[w->n] = w->arena.len;
-    vn_buf_add_rc(&w->arena, t->fold, t->nfold, &w->rc);
-    w->n++;
-    return w->rc;
-}
-
 /* Can items k..k+m-1 become one synonym span? Each must be a plain
  * positive word (not quoted, no prefix) standing in its own AND group,
  * all in the same column. */
@@ -400,47 +362,54 @@ static int span_ok(const item_vec *pos, size_t k, size_t m)
     return k + m == pos->n || !pos->v[k + m].or_prev;
 }
 
-/* Mark the runs of positive items that spell a form of a group in syn. */
-static int find_synonyms(parser *p, const uint8_t *s, const vn_syn *syn, vn_norm *nm,
-                         vn_err *err)
+/* The positive item holding byte at of the text, or pos->n. */
+static size_t item_at(const item_vec *pos, size_t at)
 {
-    syn_words w = {0};
-    w.arena = (vn_buf)VN_BUF_INIT;
-    int rc = VN_OK;
-    for (size_t k = 0; rc == VN_OK && k < p->pos.n; k++) {
-        w.cur = k;
-        rc = vn_norm_tokens(nm, (const char *)s + p->pos.v[k].off, (size_t)p->pos.v[k].len,
-                            take_word, &w, NULL, err);
+    for (size_t k = 0; k < pos->n; k++)
+        if (at >= (size_t)pos->v[k].off && at < (size_t)(pos->v[k].off + pos->v[k].len))
+            return k;
+    return pos->n;
+}
+
+typedef struct syn_scan {
+    item_vec *pos;
+    const uint8_t *s;
+} syn_scan;
+
+/* vn_syn_match_fn: a form found at bytes [start, end) of the text becomes
+ * a span when it covers whole positive items, with nothing but spaces
+ * between them (an exclusion or an operator in between stops it). */
+static int on_form(void *ctx, const vn_syn_group *g, const vn_syn_form *form, size_t first,
+                   size_t n, size_t start, size_t end)
+{
+    syn_scan *sc = ctx;
+    item_vec *pos = sc->pos;
+    size_t k = item_at(pos, start), j = item_at(pos, end - 1);
+    (void)first;
+    (void)n;
+    if (k == pos->n || j == pos->n || j < k)
+        return 0;
+    const item *a = &pos->v[k], *z = &pos->v[j];
+    int whole = !has_alnum(sc->s + a->off, (int32_t)(start - (size_t)a->off))
+             && !has_alnum(sc->s + end, (int32_t)((size_t)(z->off + z->len) - end));
+    for (size_t i = k; whole && i < j; i++) {
+        const item *x = &pos->v[i], *y = &pos->v[i + 1];
+        whole = !has_alnum(sc->s + x->off + x->len, y->off - (x->off + x->len));
     }
-    for (size_t i = 0; rc == VN_OK && i < w.n; i++) { /* the arena has moved: point into it */
-        w.tok[i].canon = w.arena.data + w.canon_at[i];
-        w.tok[i].fold = w.arena.data + w.fold_at[i];
+    if (whole && span_ok(pos, k, j - k + 1)) {
+        pos->v[k].syn_len = (int)(j - k + 1);
+        pos->v[k].syn_group = g;
+        pos->v[k].syn_form = form;
     }
-    for (size_t i = 0; rc == VN_OK && i < w.n;) {
-        size_t k = w.owner[i], got = 0;
-        const vn_syn_form *form = NULL;
-        int first = i == 0 || w.owner[i - 1] != k;
-        const vn_syn_group *g = first ? vn_syn_match(syn, w.tok + i, w.n - i, &got, &form) : NULL;
-        size_t last = i + got - 1;
-        int whole = g != NULL && (last + 1 == w.n || w.owner[last + 1] != w.owner[last]);
-        size_t m = whole ? w.owner[last] - k + 1 : 0;
-        if (m > 0 && span_ok(&p->pos, k, m)) {
-            p->pos.v[k].syn_len = (int)m;
-            p->pos.v[k].syn_group = g;
-            p->pos.v[k].syn_form = form;
-            i = last + 1;
-        } else {
-            i++;
-        }
-    }
-    if (rc == VN_OK && w.rc != VN_OK)
-        rc = vn_err_set(err, w.rc, "query: out of memory reading synonyms");
-    free(w.tok);
-    free(w.owner);
-    free(w.canon_at);
-    free(w.fold_at);
-    vn_buf_free(&w.arena);
-    return rc;
+    return 0;
+}
+
+/* Mark the runs of positive items that spell a form of a group in syn. */
+static int find_synonyms(parser *p, const uint8_t *s, int32_t n, const vn_syn *syn,
+                         vn_norm *nm, vn_err *err)
+{
+    syn_scan sc = {&p->pos, s};
+    return vn_syn_scan(syn, nm, (const char *)s, (size_t)n, on_form, &sc, err);
 }
 
 /* The whole expression; needs at least one positive item. */
@@ -496,7 +465,7 @@ int vn_query_parse_syn(const char *text, size_t n, const vn_syn *syn, vn_norm *n
     /* Synonyms, then the expression, if anything positive was typed. */
     int serr = VN_OK;
     if (rc == VN_OK && p.pos.n > 0 && syn != NULL && nm != NULL)
-        serr = rc = find_synonyms(&p, lx.s, syn, nm, err);
+        serr = rc = find_synonyms(&p, lx.s, lx.n, syn, nm, err);
     if (rc == VN_OK && p.pos.n > 0)
         rc = build(&p, lx.s, &q->match);
     if (rc == VN_OK) {
