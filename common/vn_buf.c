@@ -27,6 +27,21 @@ int vn_buf_reserve(vn_buf *b, size_t n)
     return VN_OK;
 }
 
+void *vn_grow(void *v, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return v;
+    size_t n = *cap ? *cap : 16;
+    while (n < need && n <= (size_t)-1 / 2 / size)
+        n *= 2;
+    if (n < need)
+        return NULL;
+    void *p = realloc(v, n * size);
+    if (p != NULL)
+        *cap = n;
+    return p;
+}
+
 int vn_buf_add(vn_buf *b, const void *src, size_t n)
 {
     int rc = vn_buf_reserve(b, n);

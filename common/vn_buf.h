@@ -39,6 +39,12 @@ void vn_buf_reset(vn_buf *b);
 /* Hand the bytes to the caller (OUT: caller frees; never NULL on VN_OK)
  * and leave b empty. */
 int vn_buf_take(vn_buf *b, char **out, size_t *nout);
+/* Arrays of fixed-size elements, grown by doubling (from 16): room in
+ * the array v of *cap elements of size bytes for at least need of them.
+ * Returns the array, moved or not (*cap updated), or NULL when out of
+ * memory (v and *cap then unchanged; v stays the caller's). */
+void *vn_grow(void *v, size_t *cap, size_t need, size_t size);
+
 /* Release the memory. Accepts NULL. */
 void vn_buf_free(vn_buf *b);
 

@@ -235,14 +235,10 @@ static int lex_next(lexer *lx, item *it)
 
 static int vec_push(item_vec *vec, const item *it)
 {
-    if (vec->n == vec->cap) {
-        size_t cap = vec->cap ? vec->cap * 2 : 16;
-        item *v = realloc(vec->v, cap * sizeof *v);
-        if (v == NULL)
-            return VN_ENOMEM;
-        vec->v = v;
-        vec->cap = cap;
-    }
+    item *v = vn_grow(vec->v, &vec->cap, vec->n + 1, sizeof *v);
+    if (v == NULL)
+        return VN_ENOMEM;
+    vec->v = v;
     vec->v[vec->n++] = *it;
     return VN_OK;
 }

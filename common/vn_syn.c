@@ -6,6 +6,8 @@
  * its own first, then moved into the caller's, so a bad line adds nothing. */
 #include "vn_syn.h"
 
+#include "vn_buf.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -227,14 +229,10 @@ static int add_form(parser *ps, const char *s, size_t n)
     for (size_t i = 0; i < ps->g.nforms; i++)
         if (strcmp(ps->g.forms[i].fold, fw->fold.data) == 0)
             return VN_OK; /* TP. HCM after TP.HCM */
-    if (ps->g.nforms == ps->capforms) {
-        size_t cap = ps->capforms ? ps->capforms * 2 : 4;
-        vn_syn_form *f = realloc((void *)ps->g.forms, cap * sizeof *f);
-        if (f == NULL)
-            return VN_ENOMEM;
-        ps->g.forms = f;
-        ps->capforms = cap;
-    }
+    vn_syn_form *f = vn_grow((void *)ps->g.forms, &ps->capforms, ps->g.nforms + 1, sizeof *f);
+    if (f == NULL)
+        return VN_ENOMEM;
+    ps->g.forms = f;
     rc = form_fill((vn_syn_form *)&ps->g.forms[ps->g.nforms], s, n, fw);
     if (rc == VN_OK)
         ps->g.nforms++;
@@ -276,14 +274,10 @@ static int keep_group(parser *ps)
                             clip(strlen(g->forms[i].text)), g->forms[i].text,
                             tab->groups[s->group].line);
     }
-    if (tab->ngroups == tab->capgroups) {
-        size_t cap = tab->capgroups ? tab->capgroups * 2 : 64;
-        vn_syn_group *a = realloc(tab->groups, cap * sizeof *a);
-        if (a == NULL)
-            return VN_ENOMEM;
-        tab->groups = a;
-        tab->capgroups = cap;
-    }
+    vn_syn_group *a = vn_grow(tab->groups, &tab->capgroups, tab->ngroups + 1, sizeof *a);
+    if (a == NULL)
+        return VN_ENOMEM;
+    tab->groups = a;
     if (slots_reserve(tab, tab->nused + g->nforms) != VN_OK)
         return VN_ENOMEM;
     g->source = ps->name;
@@ -335,13 +329,10 @@ static int parse_line(parser *ps, const char *s, size_t n)
 static int merge(vn_syn *syn, vn_syn *tab)
 {
     size_t want = syn->ngroups + tab->ngroups;
-    if (want > syn->capgroups) {
-        vn_syn_group *a = realloc(syn->groups, want * sizeof *a);
-        if (a == NULL)
-            return VN_ENOMEM;
-        syn->groups = a;
-        syn->capgroups = want;
-    }
+    vn_syn_group *a = vn_grow(syn->groups, &syn->capgroups, want, sizeof *a);
+    if (a == NULL)
+        return VN_ENOMEM;
+    syn->groups = a;
     char **src = realloc(syn->sources, (syn->nsources + 1) * sizeof *src);
     if (src == NULL)
         return VN_ENOMEM;
@@ -506,14 +497,10 @@ static int scan_collect(void *ctx, const vn_token *tok)
 {
     scan_words *sw = ctx;
     int rc = VN_OK;
-    if (sw->n == sw->cap) {
-        size_t cap = sw->cap ? sw->cap * 2 : 32;
-        vn_token *w = realloc(sw->w, cap * sizeof *w);
-        if (w == NULL)
-            return VN_ENOMEM;
-        sw->w = w;
-        sw->cap = cap;
-    }
+    vn_token *w = vn_grow(sw->w, &sw->cap, sw->n + 1, sizeof *w);
+    if (w == NULL)
+        return VN_ENOMEM;
+    sw->w = w;
     vn_token *t = &sw->w[sw->n++];
     *t = *tok;
     t->canon = (const char *)(uintptr_t)sw->text.len;

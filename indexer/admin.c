@@ -1,6 +1,7 @@
 /* admin.c: see admin.h. */
 #include "admin.h"
 
+#include "vn_buf.h"
 #include "vn_tok.h"
 
 #include <sqlite3.h>
@@ -670,14 +671,10 @@ void vn_urlmap_free(vn_urlmap *m)
 
 static int urlmap_add(vn_urlmap *m, const char *root, const char *url)
 {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 4;
-        url_root *p = realloc(m->r, cap * sizeof *p);
-        if (p == NULL)
-            return VN_ENOMEM;
-        m->r = p;
-        m->cap = cap;
-    }
+    url_root *p = vn_grow(m->r, &m->cap, m->n + 1, sizeof *p);
+    if (p == NULL)
+        return VN_ENOMEM;
+    m->r = p;
     url_root *e = &m->r[m->n];
     e->root = strdup(root);
     e->url = strdup(url);

@@ -777,16 +777,12 @@ static void end_para(page *pg, int *rc)
         pg->out.data[p->off] = '\0';
     }
     if (*rc == VN_OK && pg->out.len > p->off) {
-        if (pg->npara == pg->cap) {
-            size_t cap = pg->cap ? pg->cap * 2 : 32;
-            para *v = realloc(pg->para, cap * sizeof *v);
-            if (v == NULL) {
-                *rc = VN_ENOMEM;
-                return;
-            }
-            pg->para = v;
-            pg->cap = cap;
+        para *v = vn_grow(pg->para, &pg->cap, pg->npara + 1, sizeof *v);
+        if (v == NULL) {
+            *rc = VN_ENOMEM;
+            return;
         }
+        pg->para = v;
         p->len = pg->out.len - p->off;
         pg->para[pg->npara++] = *p;
     }

@@ -589,15 +589,12 @@ static int list_dir(const char *dir, char ***names, size_t *n)
     for (struct dirent *e; rc == 0 && (e = readdir(d)) != NULL;) {
         if (e->d_name[0] == '.')
             continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **p = realloc(*names, cap * sizeof *p);
-            if (p == NULL) {
-                rc = ENOMEM;
-                break;
-            }
-            *names = p;
+        char **p = vn_grow(*names, &cap, *n + 1, sizeof *p);
+        if (p == NULL) {
+            rc = ENOMEM;
+            break;
         }
+        *names = p;
         if (((*names)[*n] = strdup(e->d_name)) == NULL)
             rc = ENOMEM;
         else

@@ -72,7 +72,8 @@ int search_parse_sort(const char *s, int *sort)
 
 typedef struct collect {
     search_res *res;
-    int cap, rc;
+    size_t cap;
+    int rc;
 } collect;
 
 static char *dup_or_null(const char *s, int *rc)
@@ -89,14 +90,10 @@ static int keep_hit(void *ctx, const vn_hit *hit)
 {
     collect *c = ctx;
     search_res *r = c->res;
-    if (r->nhits == c->cap) {
-        int cap = c->cap ? c->cap * 2 : 16;
-        vn_hit *h = realloc(r->hits, (size_t)cap * sizeof *h);
-        if (h == NULL)
-            return c->rc = VN_ENOMEM;
-        r->hits = h;
-        c->cap = cap;
-    }
+    vn_hit *grown = vn_grow(r->hits, &c->cap, (size_t)r->nhits + 1, sizeof *grown);
+    if (grown == NULL)
+        return c->rc = VN_ENOMEM;
+    r->hits = grown;
     vn_hit *h = &r->hits[r->nhits++];
     *h = *hit;
     h->path = dup_or_null(hit->path, &c->rc);

@@ -95,14 +95,10 @@ static void words_free(words *w)
 
 static int add_title(complete_index *ci, const words *w, const char *title, size_t n)
 {
-    if (ci->n == ci->cap) {
-        size_t cap = ci->cap ? ci->cap * 2 : 1024;
-        title_ref *t = realloc(ci->t, cap * sizeof *t);
-        if (t == NULL)
-            return VN_ENOMEM;
-        ci->t = t;
-        ci->cap = cap;
-    }
+    title_ref *t = vn_grow(ci->t, &ci->cap, ci->n + 1, sizeof *t);
+    if (t == NULL)
+        return VN_ENOMEM;
+    ci->t = t;
     title_ref *r = &ci->t[ci->n];
     int rc = VN_OK;
     r->title = ci->text.len;
