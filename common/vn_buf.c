@@ -29,7 +29,9 @@ int vn_buf_reserve(vn_buf *b, size_t n)
 
 void *vn_grow(void *v, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
+    if (need == 0)
+        need = 1; /* so that NULL always means out of memory */
+    if (need <= *cap && v != NULL)
         return v;
     size_t n = *cap ? *cap : 16;
     while (n < need && n <= (size_t)-1 / 2 / size)

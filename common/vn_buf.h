@@ -40,7 +40,8 @@ void vn_buf_reset(vn_buf *b);
  * and leave b empty. */
 int vn_buf_take(vn_buf *b, char **out, size_t *nout);
 /* Arrays of fixed-size elements, grown by doubling (from 16): room in
- * the array v of *cap elements of size bytes for at least need of them.
+ * the array v of *cap elements of size bytes for at least need of them
+ * (and one at least).
  * Returns the array, moved or not (*cap updated), or NULL when out of
  * memory (v and *cap then unchanged; v stays the caller's). */
 void *vn_grow(void *v, size_t *cap, size_t need, size_t size);
