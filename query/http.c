@@ -463,12 +463,8 @@ static int read_int(struct MHD_Connection *c, const char *name, int dflt, int lo
     const char *v = arg(c, name, &n);
     if (v == NULL || n == 0)
         return dflt;
-    char *end;
-    errno = 0;
-    long x = strtol(v, &end, 10);
-    if (errno || end != v + n || x < lo || x > hi || !(*v >= '0' && *v <= '9'))
-        return -1;
-    return (int)x;
+    long x;
+    return search_parse_int(v, n, lo, hi, &x) == 0 ? (int)x : -1;
 }
 
 static int read_dates(struct MHD_Connection *c, params *p)
@@ -880,10 +876,8 @@ static int set_num(serve_opts *o, int ch, const char *s)
         const struct num_opt *n = &num_opts[i];
         if (n->ch != ch)
             continue;
-        char *end;
-        errno = 0;
-        long v = strtol(s, &end, 10);
-        if (errno || end == s || *end || v < n->lo || v > n->hi) {
+        long v;
+        if (search_parse_int(s, strlen(s), n->lo, n->hi, &v) != 0) {
             fprintf(stderr, "vnquery serve: %s wants a number from %ld to %ld\n", n->name,
                     n->lo, n->hi);
             return -1;
@@ -940,7 +934,7 @@ static int parse_args(int argc, char **argv, serve_opts *o)
 static int parse_listen(const char *s, struct sockaddr_storage *ss, const char **why)
 {
     const char *colon = strrchr(s, ':');
-    char host[256], *end;
+    char host[256];
     if (colon == NULL || colon == s || (size_t)(colon - s) >= sizeof host) {
         *why = "wants HOST:PORT, such as 127.0.0.1:8080";
         return -1;
@@ -952,9 +946,8 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, const char *
         memmove(host, host + 1, n - 2);
         host[n - 2] = '\0';
     }
-    errno = 0;
-    long port = strtol(colon + 1, &end, 10);
-    if (errno || end == colon + 1 || *end || port < 0 || port > 65535) {
+    long port;
+    if (search_parse_int(colon + 1, strlen(colon + 1), 0, 65535, &port) != 0) {
         *why = "wants a port from 0 to 65535";
         return -1;
     }

@@ -66,10 +66,8 @@ static const char usage[] =
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
+    long v;
+    if (search_parse_int(s, strlen(s), lo, hi, &v) != 0)
         return -1;
     *out = (int)v;
     return 0;

@@ -55,6 +55,22 @@ int search_parse_date(const char *s, int is_until, char out[11])
     return 0;
 }
 
+int search_parse_int(const char *s, size_t n, long lo, long hi, long *out)
+{
+    long v = 0;
+    if (n == 0 || n > 18)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int search_parse_sort(const char *s, int *sort)
 {
     if (strcmp(s, "relevance") == 0)

@@ -43,6 +43,11 @@ typedef struct search_res {
  * anything else (month 13, 31 February, year outside 1900..2100). */
 int search_parse_date(const char *s, int is_until, char out[11]);
 
+/* Read the n bytes at s as a whole number in [lo, hi]: digits only (no
+ * sign, space or trailing text; a NUL inside fails). OUT: *out. Returns
+ * 0, or -1 for anything else. For --limit, page=, --listen's port... */
+int search_parse_int(const char *s, size_t n, long lo, long hi, long *out);
+
 /* Read "relevance", "date" or "date-asc". OUT: *sort. Returns 0 or -1. */
 int search_parse_sort(const char *s, int *sort);
 
