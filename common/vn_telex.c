@@ -527,39 +527,22 @@ static int horn_on_o_only(keyed *w)
     return 0;
 }
 
-/* Old-style tone placement, as vn_norm does it: on the last vowel with a
- * quality mark; else the last before a final; else the middle of three,
- * the first of two (hòa, thủy). */
-static int tone_position(const unit *u, int v0, int v1, int has_final)
+/* Write a valid syllable with its tone on the first vowel of the nucleus,
+ * then let vn_norm place it and spell the rhyme (hòa, thủy, người, lý):
+ * one set of rules for typed and indexed words alike. */
+static int write_canonical(vn_norm *nm, const keyed *w, vn_buf *raw, vn_buf *out,
+                           vn_err *err)
 {
-    int nv = v1 - v0;
-    for (int i = v1 - 1; i >= v0; i--)
-        if (u[i].qual != QN)
-            return i;
-    if (nv == 1)
-        return v0;
-    if (has_final)
-        return v1 - 1;
-    return nv == 3 ? v0 + 1 : v0;
-}
-
-/* Write a valid syllable in vn_norm's canonical form. */
-static int write_canonical(const keyed *w, vn_buf *out)
-{
-    unit u[MAX_UNITS];
     int n = w->n, v0, v1, rc = VN_OK;
-    memcpy(u, w->u, sizeof u);
-    nucleus(u, n, &v0, &v1);
-    int tpos = tone_position(u, v0, v1, v1 < n);
-    /* ki -> ky, lí -> lý, quí -> quý: the whole rhyme i after these */
-    if (v1 - v0 == 1 && v1 == n && u[v0].base == 'i' && u[v0].qual == QN
-        && (v0 == 2 ? u[0].base == 'q' : v0 == 1 && strchr("hklmst", u[0].base) != NULL))
-        u[v0].base = 'y';
+    nucleus(w->u, n, &v0, &v1);
+    vn_buf_reset(raw);
     for (int i = 0; i < n && rc == VN_OK; i++) {
-        vn_letter l = {(uint32_t)(unsigned char)u[i].base, u[i].qual,
-                       (uint8_t)(i == tpos ? w->tone : VN_TONE_NONE)};
-        rc = vn_letter_put(out, l);
+        vn_letter l = {(uint32_t)(unsigned char)w->u[i].base, w->u[i].qual,
+                       (uint8_t)(i == v0 ? w->tone : VN_TONE_NONE)};
+        rc = vn_letter_put(raw, l);
     }
+    if (rc == VN_OK)
+        rc = vn_norm_word(nm, raw->data, raw->len, out, NULL, NULL, err);
     return rc;
 }
 
@@ -590,9 +573,10 @@ static int scheme_for(const char *word, size_t n, int *scheme)
     return *scheme == VN_VNI || digits == 0;
 }
 
-int vn_telex_decode(const char *word, size_t n, int scheme, vn_buf *out,
-                    int *decoded)
+int vn_telex_decode(vn_norm *nm, const char *word, size_t n, int scheme, vn_buf *out,
+                    int *decoded, vn_err *err)
 {
+    vn_buf raw = VN_BUF_INIT;
     keyed w;
     int rc = VN_OK;
     memset(&w, 0, sizeof w);
@@ -614,7 +598,8 @@ int vn_telex_decode(const char *word, size_t n, int scheme, vn_buf *out,
         return VN_OK;
     if (!syllable_valid(&w) && !horn_on_o_only(&w))
         return VN_OK;
-    rc = write_canonical(&w, out);
+    rc = write_canonical(nm, &w, &raw, out, err);
+    vn_buf_free(&raw);
     if (rc != VN_OK)
         vn_buf_reset(out);
     else
@@ -658,12 +643,12 @@ static int run_is_partial(const char *text, size_t n, size_t s, size_t e)
 }
 
 /* Decode one word of a text, ask accept, and append what stays. */
-static int rewrite_word(const char *word, size_t n, int scheme,
+static int rewrite_word(vn_norm *nm, const char *word, size_t n, int scheme,
                         vn_telex_accept_fn accept, void *ctx, vn_buf *dec,
                         vn_buf *out, size_t *nchanged, vn_err *err)
 {
     int decoded = 0, use = 1;
-    int rc = vn_telex_decode(word, n, scheme, dec, &decoded);
+    int rc = vn_telex_decode(nm, word, n, scheme, dec, &decoded, err);
     if (rc == VN_OK && decoded && accept != NULL)
         rc = accept(ctx, word, n, dec->data, dec->len, &use, err);
     if (rc != VN_OK)
@@ -675,7 +660,7 @@ static int rewrite_word(const char *word, size_t n, int scheme,
     return vn_buf_add(out, word, n);
 }
 
-int vn_telex_rewrite(const char *text, size_t n, int scheme,
+int vn_telex_rewrite(vn_norm *nm, const char *text, size_t n, int scheme,
                      vn_telex_accept_fn accept, void *ctx, vn_buf *out,
                      size_t *nchanged, vn_err *err)
 {
@@ -693,7 +678,7 @@ int vn_telex_rewrite(const char *text, size_t n, int scheme,
             if (run_is_partial(text, n, i, end))
                 rc = vn_buf_add(out, text + i, end - i);
             else
-                rc = rewrite_word(text + i, end - i, scheme, accept, ctx, &dec, out,
+                rc = rewrite_word(nm, text + i, end - i, scheme, accept, ctx, &dec, out,
                                   &changed, err);
         }
         i = end;

@@ -12,7 +12,7 @@
  * max -> mã): callers should prefer the word as typed when the index knows
  * it, and the decoding only when the index knows that instead.
  *
- * Output is vn_norm's canonical form: NFC, lower case, the tone placed old
+ * Output is vn_norm's canonical form (vn_norm_word makes it): NFC, lower case, the tone placed old
  * style (hóa, thủy) and i written y after h k l m s t qu (lis -> lý).
  *
  * The module also owns the table of Vietnamese letters (base, quality mark,
@@ -23,6 +23,7 @@
 
 #include "vn_buf.h"
 #include "vn_err.h"
+#include "vn_norm.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -59,9 +60,11 @@ int vn_letter_put(vn_buf *dst, vn_letter l);
 /* Decode one word (n bytes at word, no spaces) typed in scheme.
  * out is reset first. OUT: *decoded = 1 and out holds the canonical
  * syllable when the keys made a valid Vietnamese syllable, else
- * *decoded = 0 and out is empty. Returns VN_OK or VN_ENOMEM. */
-int vn_telex_decode(const char *word, size_t n, int scheme, vn_buf *out,
-                    int *decoded);
+ * *decoded = 0 and out is empty. nm (borrowed) places the tone and
+ * spells the rhyme, as for indexed words. Returns VN_OK, or an error
+ * code with *err filled. */
+int vn_telex_decode(vn_norm *nm, const char *word, size_t n, int scheme, vn_buf *out,
+                    int *decoded, vn_err *err);
 
 /* Asked about each decodable word of a text: word as typed, dec its
  * decoding (neither NUL-terminated; borrowed for the call). Set *use to 1
@@ -78,7 +81,7 @@ typedef int (*vn_telex_accept_fn)(void *ctx, const char *word, size_t nword,
  * says so; accept may be NULL to take every decoding. Everything else is
  * copied byte for byte. scheme applies to each word. OUT: *nchanged (may
  * be NULL) counts the words replaced. */
-int vn_telex_rewrite(const char *text, size_t n, int scheme,
+int vn_telex_rewrite(vn_norm *nm, const char *text, size_t n, int scheme,
                      vn_telex_accept_fn accept, void *ctx, vn_buf *out,
                      size_t *nchanged, vn_err *err);
 

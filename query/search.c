@@ -224,7 +224,7 @@ static int decode_typing(vn_store *st, vn_norm *nm, const char *text, char **dec
     vn_buf out = VN_BUF_INIT;
     size_t nchanged = 0;
     *decoded = NULL;
-    int rc = vn_telex_rewrite(text, strlen(text), VN_TELEX_AUTO, accept_decoding, &r, &out,
+    int rc = vn_telex_rewrite(nm, text, strlen(text), VN_TELEX_AUTO, accept_decoding, &r, &out,
                               &nchanged, err);
     if (rc == VN_OK && nchanged > 0)
         rc = vn_buf_take(&out, decoded, NULL);

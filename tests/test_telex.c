@@ -73,6 +73,7 @@ static const telex_case cases[] = {
 };
 
 static vn_norm *nm;
+static vn_err derr; /* for vn_telex_decode */
 
 static int setup(void **state)
 {
@@ -97,7 +98,7 @@ static void test_table(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const telex_case *c = &cases[i];
         int decoded = -1;
-        assert_int_equal(vn_telex_decode(c->in, strlen(c->in), c->scheme, &out, &decoded), VN_OK);
+        assert_int_equal(vn_telex_decode(nm, c->in, strlen(c->in), c->scheme, &out, &decoded, &derr), VN_OK);
         const char *got = decoded ? out.data : NULL;
         if ((got == NULL) != (c->want == NULL) || (got != NULL && strcmp(got, c->want) != 0)) {
             printf("case %zu '%s' (scheme %d): got %s, wanted %s\n", i, c->in,
@@ -138,7 +139,7 @@ static void test_all_tones_canonical(void **state)
             char w[32];
             int decoded;
             snprintf(w, sizeof w, "%s%c", stems[i], keys[k]);
-            assert_int_equal(vn_telex_decode(w, strlen(w), VN_TELEX, &out, &decoded), VN_OK);
+            assert_int_equal(vn_telex_decode(nm, w, strlen(w), VN_TELEX, &out, &decoded, &derr), VN_OK);
             assert_true(decoded);
             ndecoded++;
             assert_int_equal(vn_norm_word(nm, out.data, out.len, &canon, NULL, NULL, &err), VN_OK);
@@ -174,7 +175,7 @@ static void rewrite(const char *in, vn_telex_accept_fn fn, void *ctx, const char
     vn_buf out = VN_BUF_INIT;
     vn_err err;
     size_t changed = 99;
-    assert_int_equal(vn_telex_rewrite(in, strlen(in), VN_TELEX_AUTO, fn, ctx, &out, &changed, &err), VN_OK);
+    assert_int_equal(vn_telex_rewrite(nm, in, strlen(in), VN_TELEX_AUTO, fn, ctx, &out, &changed, &err), VN_OK);
     assert_string_equal(out.data ? out.data : "", want);
     assert_int_equal(changed, want_changed);
     vn_buf_free(&out);
@@ -208,7 +209,7 @@ static void test_rewrite_stops_on_error(void **state)
     vn_err err;
     size_t changed;
     const char *in = "tinh tinhf chees";
-    assert_int_equal(vn_telex_rewrite(in, strlen(in), VN_TELEX_AUTO, accept_some, &log, &out,
+    assert_int_equal(vn_telex_rewrite(nm, in, strlen(in), VN_TELEX_AUTO, accept_some, &log, &out,
                                       &changed, &err), VN_EDB);
     assert_int_equal(log.calls, 1);
     assert_int_equal(changed, 0);
@@ -266,16 +267,16 @@ static void test_hostile(void **state)
     vn_buf out = VN_BUF_INIT;
     int decoded;
     memset(w, 'a', sizeof w);
-    assert_int_equal(vn_telex_decode(w, sizeof w, VN_TELEX_AUTO, &out, &decoded), VN_OK);
+    assert_int_equal(vn_telex_decode(nm, w, sizeof w, VN_TELEX_AUTO, &out, &decoded, &derr), VN_OK);
     assert_false(decoded);
     for (size_t i = 0; i < sizeof w; i++)
         w[i] = "tinhfws9"[i % 8];
-    assert_int_equal(vn_telex_decode(w, sizeof w, VN_TELEX, &out, &decoded), VN_OK);
+    assert_int_equal(vn_telex_decode(nm, w, sizeof w, VN_TELEX, &out, &decoded, &derr), VN_OK);
     assert_false(decoded);
-    assert_int_equal(vn_telex_decode(w, sizeof w, VN_VNI, &out, &decoded), VN_OK);
+    assert_int_equal(vn_telex_decode(nm, w, sizeof w, VN_VNI, &out, &decoded, &derr), VN_OK);
     assert_false(decoded);
     w[0] = '\0';
-    assert_int_equal(vn_telex_decode("t\0nhf", 5, VN_TELEX_AUTO, &out, &decoded), VN_OK);
+    assert_int_equal(vn_telex_decode(nm, "t\0nhf", 5, VN_TELEX_AUTO, &out, &decoded, &derr), VN_OK);
     assert_false(decoded);
     vn_buf_free(&out);
 }

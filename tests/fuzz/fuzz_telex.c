@@ -34,7 +34,8 @@ static void check_decode(const char *w, size_t n, int scheme)
 {
     vn_buf out = VN_BUF_INIT, canon = VN_BUF_INIT;
     int decoded = -1;
-    FUZZ_CHECK(vn_telex_decode(w, n, scheme, &out, &decoded) == VN_OK, "decode failed");
+    vn_err derr;
+    FUZZ_CHECK(vn_telex_decode(nm, w, n, scheme, &out, &decoded, &derr) == VN_OK, "decode failed");
     FUZZ_CHECK(decoded == 0 || decoded == 1, "decoded = %d", decoded);
     if (!decoded) {
         FUZZ_CHECK(out.len == 0, "not decoded but out holds %zu bytes", out.len);
@@ -57,7 +58,7 @@ static void check_rewrite(const char *src, size_t n, int scheme)
     vn_buf out = VN_BUF_INIT;
     size_t nchanged = 0;
     vn_err err;
-    int rc = vn_telex_rewrite(src, n, scheme, NULL, NULL, &out, &nchanged, &err);
+    int rc = vn_telex_rewrite(nm, src, n, scheme, NULL, NULL, &out, &nchanged, &err);
     FUZZ_CHECK(rc == VN_OK, "rewrite failed: %d %s", rc, err.msg);
     FUZZ_CHECK(nchanged <= n, "%zu changed in %zu bytes", nchanged, n);
     if (nchanged == 0)
