@@ -131,12 +131,15 @@ equals "unquoted: both, the adjacent reading first" \
 mkdir -p "$TMP/abbr"
 printf 'Ghi chép buổi họp\n\nBuổi họp của Ủy ban nhân dân phường bàn việc dọn vệ sinh.\n' \
     >"$TMP/abbr/0000-a-full.txt"
-printf 'Ghi chép buổi họp\n\nBuổi họp của UBND phường bàn việc dọn vệ sinh.\n' \
+# the same length in words (UBND plus three), so that the scores tie
+printf 'Ghi chép buổi họp\n\nBuổi họp của UBND phường hôm ấy nữa bàn việc dọn vệ sinh.\n' \
     >"$TMP/abbr/0000-b-abbr.txt"
 ADB=$TMP/abbr.db
 "$VNINDEX" --db "$ADB" --quiet "$TMP/abbr" || fail "index the abbreviation archive"
-out=$("$VNQUERY" --db "$ADB" --json UBND phuong)
-equals "UBND typed: the article reading UBND first, then Ủy ban nhân dân" \
+out=$("$VNQUERY" --db "$ADB" --json UBND)
+equals "UBND typed, equal scores: the article reading UBND first, then Ủy ban nhân dân" \
+    "$(field "$out" "d['results'][0]['score'] == d['results'][1]['score']")" True
+equals "UBND typed: the article reading UBND first (though indexed second)" \
     "$(field "$out" "[r['path'].rsplit('/', 1)[1] for r in d['results']]")" "['0000-b-abbr.txt', '0000-a-full.txt']"
 out=$("$VNQUERY" --db "$ADB" --json ủy ban nhân dân phường)
 equals "Ủy ban nhân dân typed: that article first, then UBND" \
