@@ -63,8 +63,8 @@ $(BA)/vnindex: $(call aobj,$(COMMON_SRC) $(INDEXER_SRC))
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 $(BA)/vnquery: $(call aobj,$(COMMON_SRC) $(QUERY_SRC))
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
-$(BA)/test_%: tests/test_%.c $(ALIB_OBJ)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) -lcmocka
+$(BA)/test_%: tests/test_%.c $(ALIB_OBJ) $(wildcard tests/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
 
 # Installs what is missing (apt-get as root, else sudo); a no-op when all is there.
 deps:

@@ -6,6 +6,8 @@
  * that must always give an expression FTS5 accepts. */
 #include "vn_query.h"
 
+#include "match_check.h"
+
 #include "vn_buf.h"
 #include "vn_norm.h"
 #include "vn_syn.h"
@@ -90,50 +92,6 @@ static int is_valid_utf8(const char *s)
     return 1;
 }
 
-/* Outside its FTS5 strings, an expression may hold only AND OR NOT ( )
- * * and "title :". Returns the number of strings, or -1 when something
- * else shows up (user syntax leaking through) or a string is unclosed. */
-static int count_strings(const char *m)
-{
-    int nstr = 0;
-    const char *prev_word = "";
-    while (*m != '\0') {
-        if (*m == ' ') {
-            m++;
-        } else if (*m == '"') {
-            for (m++;; m++) {
-                if (*m == '\0')
-                    return -1;
-                if (*m == '"' && m[1] == '"')
-                    m++;
-                else if (*m == '"')
-                    break;
-            }
-            m++;
-            nstr++;
-            prev_word = "";
-        } else if (strchr("()*", *m) != NULL) {
-            m++;
-            prev_word = "";
-        } else if (*m == ':') {
-            if (strcmp(prev_word, "title") != 0)
-                return -1;
-            m++;
-            prev_word = "";
-        } else {
-            static const char *const words[] = { "AND", "OR", "NOT", "title" };
-            size_t k, len = strspn(m, "ADNORTeilt");
-            for (k = 0; k < 4; k++)
-                if (len == strlen(words[k]) && strncmp(m, words[k], len) == 0)
-                    break;
-            if (k == 4)
-                return -1;
-            prev_word = words[k];
-            m += len;
-        }
-    }
-    return nstr;
-}
 
 /* Everything that must hold for any input: parses, counts agree with
  * the text, the text is clean, and FTS5 runs it. */

@@ -13,6 +13,7 @@
  *  - FTS5 accepts it and the query runs to the end without an error;
  *    every snippet is valid UTF-8. */
 #include "fuzz.h"
+#include "../match_check.h"
 
 #include "vn_query.h"
 #include "vn_snip.h"
@@ -24,49 +25,6 @@
 static sqlite3 *db;
 static sqlite3_stmt *search;
 
-/* Strings in m, or -1 when m holds anything but FTS5 strings, AND, OR,
- * NOT, parentheses, '*' and "title :" (as tests/test_query.c checks). */
-static int count_strings(const char *m)
-{
-    int nstr = 0;
-    const char *prev = "";
-    while (*m != '\0') {
-        if (*m == ' ') {
-            m++;
-        } else if (*m == '"') {
-            for (m++;; m++) {
-                if (*m == '\0')
-                    return -1;
-                if (*m == '"' && m[1] == '"')
-                    m++;
-                else if (*m == '"')
-                    break;
-            }
-            m++;
-            nstr++;
-            prev = "";
-        } else if (strchr("()*", *m) != NULL) {
-            m++;
-            prev = "";
-        } else if (*m == ':') {
-            if (strcmp(prev, "title") != 0)
-                return -1;
-            m++;
-            prev = "";
-        } else {
-            static const char *const words[] = {"AND", "OR", "NOT", "title"};
-            size_t k, len = strspn(m, "ADNORTeilt");
-            for (k = 0; k < 4; k++)
-                if (len == strlen(words[k]) && strncmp(m, words[k], len) == 0)
-                    break;
-            if (k == 4)
-                return -1;
-            prev = words[k];
-            m += len;
-        }
-    }
-    return nstr;
-}
 
 static void run(const char *match)
 {
