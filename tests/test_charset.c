@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 /* Two paragraphs with most of the alphabet: every tone, ă â ê ô ơ ư đ,
  * capitals with marks, and the hard rhymes (uyê, ươi, oai). */
 static const char sentence[] =
@@ -28,16 +30,6 @@ static const char sentence[] =
 
 /* A string literal and its length, NULs and all. */
 #define LIT(s) (s), (sizeof(s) - 1)
-
-/* A malloc'd copy of n bytes, no NUL after them (OUT: caller frees). */
-static char *exact_copy(const char *src, size_t n)
-{
-    char *p = malloc(n > 0 ? n : 1);
-    assert_non_null(p);
-    if (n > 0)
-        memcpy(p, src, n);
-    return p;
-}
 
 /* text (UTF-8) in charset to; OUT: *n bytes, caller frees. */
 static char *encode(const char *text, const char *to, size_t *n)

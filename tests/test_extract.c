@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 /* An article case: expected NULL for author/date means "none". */
 struct xcase {
     const char *src;
@@ -34,26 +36,6 @@ struct dcase {
     const char *date;
     size_t n;
 };
-
-/* A malloc'd copy of n bytes, no NUL after them (OUT: caller frees). */
-static char *exact_copy(const char *src, size_t n)
-{
-    char *p = malloc(n > 0 ? n : 1);
-    assert_non_null(p);
-    if (n > 0)
-        memcpy(p, src, n);
-    return p;
-}
-
-static void assert_opt_string(const char *got, const char *want)
-{
-    if (want == NULL)
-        assert_null(got);
-    else {
-        assert_non_null(got);
-        assert_string_equal(got, want);
-    }
-}
 
 static void run_extract(void **state)
 {

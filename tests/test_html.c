@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #define CASES "tests/cases/html/"
 
 /* A page, from a fixture file (file != NULL) or inline (src); NULL
@@ -40,16 +42,6 @@ static const char *const chrome_words[] = {
     "Về đầu trang", "Cập nhật", "Facebook", "Tìm kiếm", "Phòng Cải cách", "Tiêu đề trong JSON",
 };
 
-/* A malloc'd copy of n bytes, no NUL after them (OUT: caller frees). */
-static char *exact_copy(const char *src, size_t n)
-{
-    char *p = malloc(n > 0 ? n : 1);
-    assert_non_null(p);
-    if (n > 0)
-        memcpy(p, src, n);
-    return p;
-}
-
 /* The bytes of a fixture file (OUT: caller frees, *n its length). */
 static char *read_case(const char *name, size_t *n)
 {
@@ -63,16 +55,6 @@ static char *read_case(const char *name, size_t *n)
     *n = fread(p, 1, 1 << 20, f);
     fclose(f);
     return p;
-}
-
-static void assert_opt_string(const char *got, const char *want)
-{
-    if (want == NULL)
-        assert_null(got);
-    else {
-        assert_non_null(got);
-        assert_string_equal(got, want);
-    }
 }
 
 static void run_page(void **state)
