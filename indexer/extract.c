@@ -494,16 +494,11 @@ static int find_layout(span *v, size_t n, layout *out, vn_err *err)
     return VN_OK;
 }
 
-/* A NUL-terminated copy of s (OUT: caller frees), or NULL. */
+/* A NUL-terminated copy of s (OUT: caller frees), or NULL. The text holds
+ * no NUL (the indexer refuses such files), so strndup copies all of it. */
 static char *dup_span(span s)
 {
-    char *p = malloc(s.n + 1);
-    if (p != NULL) {
-        if (s.n > 0)
-            memcpy(p, s.p, s.n);
-        p[s.n] = '\0';
-    }
-    return p;
+    return strndup(s.p, s.n);
 }
 
 /* Body lines joined by blank lines, into art->body and art->body_len. */

@@ -924,13 +924,7 @@ static void drop_para(page *pg, size_t i)
 /* A NUL-terminated copy (OUT: caller frees), or NULL. */
 static char *dup_text(text t)
 {
-    char *p = malloc(t.n + 1);
-    if (p != NULL) {
-        if (t.n > 0)
-            memcpy(p, t.p, t.n);
-        p[t.n] = '\0';
-    }
-    return p;
+    return strndup(t.p, t.n);
 }
 
 /* Words that may stand beside a date in a dateline. */

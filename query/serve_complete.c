@@ -181,11 +181,9 @@ static int list_add(complete_list *l, const char *text, size_t n, int kind)
 {
     if (l->n == COMPLETE_MAX)
         return VN_OK;
-    char *s = malloc(n + 1);
+    char *s = strndup(text, n);
     if (s == NULL)
         return VN_ENOMEM;
-    memcpy(s, text, n);
-    s[n] = '\0';
     if (list_has(l, s)) {
         free(s);
         return VN_OK;
