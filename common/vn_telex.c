@@ -501,8 +501,11 @@ static int syllable_valid(const keyed *w)
 {
     char r[64];
     const char *on;
-    int ini = onset_written(w->u, w->n, &on);
+    int v0, v1, ini = onset_written(w->u, w->n, &on);
     if (ini < 0 || ini >= w->n)
+        return 0;
+    nucleus(w->u, w->n, &v0, &v1);
+    if (v0 == v1) /* no vowel after the onset: qun, whose u is the glide */
         return 0;
     for (int i = ini; i < w->n; i++) /* only the onset d takes a bar */
         if (w->u[i].qual == QD)

@@ -68,6 +68,8 @@ static const telex_case cases[] = {
     {"tiesn", T, NULL}, {"matf", T, NULL}, {"kaf", T, NULL}, {"ghaf", T, NULL},
     {"ngif", T, NULL}, {"chez", T, NULL}, {"ddd", T, NULL}, {"www", T, NULL},
     {"aw", T, NULL}, {"laas", T, NULL}, {"xaax", T, NULL}, {"quuw", T, NULL}, {"tyeen", T, NULL},
+    /* qu with no vowel after its glide (found by fuzzing: the tone had no vowel) */
+    {"qun1", V, NULL}, {"quns", T, NULL}, {"qunf", A, NULL}, {"quj", T, NULL},
     /* not a plain ASCII word */
     {"tinhf-", A, NULL}, {"tình", A, NULL}, {"tinh2", T, NULL}, {"che6", T, NULL},
 };
