@@ -14,6 +14,9 @@
 #include "vn_buf.h"
 #include "vn_tok.h"
 
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -548,18 +551,13 @@ static double column_proximity(const inst *c, int m, int k, int lsum, int *cnt, 
     return best;
 }
 
-/* The proximity of the current row (see vn_snip.h). */
-static int proximity(const hits *h, double *out)
+/* The proximity of the current row (see vn_snip.h), with scratch arrays
+ * cnt (nphrase + 1 entries) and dq (n + 1). */
+static int proximity_into(const hits *h, int *cnt, int *dq, double *out)
 {
-    int *cnt = calloc((size_t)h->nphrase + 1, sizeof *cnt);
-    int *dq = malloc(((size_t)h->n + 1) * sizeof *dq);
     int k = 0, lsum = 0;
     *out = 0.0;
-    if (cnt == NULL || dq == NULL) {
-        free(cnt);
-        free(dq);
-        return SQLITE_NOMEM;
-    }
+    memset(cnt, 0, ((size_t)h->nphrase + 1) * sizeof *cnt);
     for (int i = 0; i < h->n; i++)
         if (cnt[h->v[i].phrase]++ == 0) {
             k++;
@@ -571,9 +569,17 @@ static int proximity(const hits *h, double *out)
         double score = column_proximity(h->v + lo, hi - lo, k, lsum, cnt, dq);
         *out = score > *out ? score : *out;
     }
+    return SQLITE_OK;
+}
+
+static int proximity(const hits *h, double *out)
+{
+    int *cnt = calloc((size_t)h->nphrase + 1, sizeof *cnt);
+    int *dq = malloc(((size_t)h->n + 1) * sizeof *dq);
+    int rc = cnt != NULL && dq != NULL ? proximity_into(h, cnt, dq, out) : SQLITE_NOMEM;
     free(cnt);
     free(dq);
-    return SQLITE_OK;
+    return rc;
 }
 
 static void fn_proximity(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
@@ -598,6 +604,229 @@ static void fn_proximity(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_
         sqlite3_result_error_code(ctx, rc);
 }
 
+/* ---- ranking -------------------------------------------------------------- */
+
+/* FTS5's own bm25() constants and formula (fts5_aux.c), so that vn_rank
+ * orders rows as bm25() * (1 + 2 * vn_proximity()) did. */
+#define RANK_K1 1.2
+#define RANK_B 0.75
+#define RANK_ARGS_MAX 8 /* column weights read */
+
+/* Per-query state of vn_rank, kept with xSetAuxdata. */
+typedef struct rank_data {
+    int nphrase;
+    double *idf;        /* per phrase */
+    double *freq;       /* per phrase: scratch */
+    double avgdl;       /* tokens per row */
+    sqlite3_blob *blob; /* on the docsize table, or NULL */
+    int no_blob;        /* reading it failed: xColumnSize instead */
+    hits h;             /* the row's instances: scratch, grown as needed */
+    size_t cap;         /* of h.v */
+    int *cnt, *dq;      /* proximity scratch */
+    size_t dqcap;
+    int counted;        /* some row was counted; the last one: */
+    sqlite3_int64 last;
+} rank_data;
+
+static void rank_data_free(void *p)
+{
+    rank_data *d = p;
+    if (d == NULL)
+        return;
+    if (d->blob != NULL)
+        sqlite3_blob_close(d->blob);
+    free(d->idf);
+    free(d->freq);
+    hits_free(&d->h);
+    free(d->cnt);
+    free(d->dq);
+    free(d);
+}
+
+static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
+{
+    (void)api;
+    (void)fts;
+    (*(sqlite3_int64 *)ctx)++;
+    return SQLITE_OK;
+}
+
+/* The query's state: every phrase's IDF, as bm25() computes it. */
+static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data **out)
+{
+    rank_data *d = api->xGetAuxdata(fts, 0);
+    sqlite3_int64 nrow = 0, ntoken = 0;
+    *out = d;
+    if (d != NULL)
+        return SQLITE_OK;
+    d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return SQLITE_NOMEM;
+    d->nphrase = api->xPhraseCount(fts);
+    d->idf = calloc((size_t)d->nphrase + 1, sizeof *d->idf);
+    d->freq = calloc((size_t)d->nphrase + 1, sizeof *d->freq);
+    d->h.nphrase = d->nphrase;
+    d->h.psize = calloc((size_t)d->nphrase + 1, sizeof *d->h.psize);
+    d->cnt = calloc((size_t)d->nphrase + 1, sizeof *d->cnt);
+    int rc = d->idf && d->freq && d->h.psize && d->cnt ? SQLITE_OK : SQLITE_NOMEM;
+    if (rc == SQLITE_OK)
+        rc = api->xRowCount(fts, &nrow);
+    if (rc == SQLITE_OK)
+        rc = api->xColumnTotalSize(fts, -1, &ntoken);
+    d->avgdl = nrow > 0 ? (double)ntoken / (double)nrow : 1.0;
+    if (d->avgdl <= 0.0)
+        d->avgdl = 1.0;
+    for (int i = 0; rc == SQLITE_OK && i < d->nphrase; i++) {
+        sqlite3_int64 nhit = 0;
+        int size = api->xPhraseSize(fts, i);
+        d->h.psize[i] = size > 0 ? size : 1;
+        rc = api->xQueryPhrase(fts, i, &nhit, count_row);
+        double idf = log(((double)nrow - (double)nhit + 0.5) / ((double)nhit + 0.5));
+        d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
+    }
+    if (rc == SQLITE_OK)
+        rc = api->xSetAuxdata(fts, d, rank_data_free);
+    else
+        rank_data_free(d);
+    if (rc == SQLITE_OK)
+        *out = d;
+    return rc;
+}
+
+/* The row's size in tokens, all columns: from the docsize table through
+ * a blob handle moved from row to row (xColumnSize runs an SQL statement
+ * per row, which was most of bm25()'s cost), else from xColumnSize. */
+static int row_size(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data *d,
+                    const char *table, int *size)
+{
+    sqlite3 *db = api->xUserData(fts);
+    sqlite3_int64 id = api->xRowid(fts);
+    unsigned char rec[64];
+    if (table != NULL && db != NULL && !d->no_blob) {
+        int rc;
+        if (d->blob == NULL) {
+            char name[256];
+            int n = snprintf(name, sizeof name, "%s_docsize", table);
+            rc = n > 0 && (size_t)n < sizeof name
+                ? sqlite3_blob_open(db, "main", name, "sz", id, 0, &d->blob) : SQLITE_ERROR;
+        } else {
+            rc = sqlite3_blob_reopen(d->blob, id);
+        }
+        int len = rc == SQLITE_OK ? sqlite3_blob_bytes(d->blob) : 0;
+        if (len > (int)sizeof rec)
+            len = (int)sizeof rec;
+        if (rc == SQLITE_OK && sqlite3_blob_read(d->blob, rec, len, 0) == SQLITE_OK) {
+            /* FTS5 varints (SQLite's), one per column */
+            long total = 0;
+            for (int i = 0; i < len;) {
+                uint32_t v = 0;
+                int k = 0;
+                while (i < len && k < 5) {
+                    unsigned char c = rec[i++];
+                    v = (v << 7) | (c & 0x7f);
+                    k++;
+                    if (!(c & 0x80))
+                        break;
+                }
+                total += v;
+            }
+            *size = total > INT32_MAX ? INT32_MAX : (int)total;
+            return SQLITE_OK;
+        }
+        /* no such table or row: xColumnSize from now on */
+        if (d->blob != NULL)
+            sqlite3_blob_close(d->blob);
+        d->blob = NULL;
+        d->no_blob = 1;
+    }
+    return api->xColumnSize(fts, -1, size);
+}
+
+/* The row's instances into d->h (the first INST_MAX, sorted) and each
+ * phrase's weighted frequency into d->freq (all of them, as bm25()). */
+static int rank_instances(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data *d,
+                          int nval, sqlite3_value **val)
+{
+    double w[RANK_ARGS_MAX];
+    int ninst = 0, keep = d->nphrase >= 2, sorted = 1;
+    for (int c = 0; c < RANK_ARGS_MAX; c++)
+        w[c] = c < nval ? sqlite3_value_double(val[c]) : 1.0;
+    memset(d->freq, 0, ((size_t)d->nphrase + 1) * sizeof *d->freq);
+    d->h.n = 0;
+    int rc = api->xInstCount(fts, &ninst);
+    if (rc == SQLITE_OK && keep) {
+        size_t need = (size_t)(ninst < INST_MAX ? ninst : INST_MAX) + 1;
+        inst *v = vn_grow(d->h.v, &d->cap, need, sizeof *v);
+        if (v == NULL)
+            return SQLITE_NOMEM;
+        d->h.v = v;
+    }
+    for (int i = 0; i < ninst && rc == SQLITE_OK; i++) {
+        inst t;
+        rc = api->xInst(fts, i, &t.phrase, &t.col, &t.off);
+        if (rc != SQLITE_OK || t.phrase < 0 || t.phrase >= d->nphrase || t.col < 0 || t.off < 0)
+            continue;
+        d->freq[t.phrase] += t.col < RANK_ARGS_MAX ? w[t.col] : 1.0;
+        if (keep && d->h.n < INST_MAX) {
+            t.size = d->h.psize[t.phrase];
+            if (d->h.n > 0 && cmp_inst(&d->h.v[d->h.n - 1], &t) > 0)
+                sorted = 0;
+            d->h.v[d->h.n++] = t;
+        }
+    }
+    if (rc == SQLITE_OK && !sorted) /* FTS5 gives them in order; in case not */
+        qsort(d->h.v, (size_t)d->h.n, sizeof *d->h.v, cmp_inst);
+    return rc;
+}
+
+static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                    int nval, sqlite3_value **val)
+{
+    rank_data *d = NULL;
+    const char *table = NULL;
+    sqlite3_int64 *rows = NULL;
+    int size = 0;
+    double p = 0.0, score = 0.0;
+    if (nval >= 2) {
+        table = (const char *)sqlite3_value_text(val[0]);
+        rows = sqlite3_value_pointer(val[1], VN_RANK_ROWS);
+        nval -= 2;
+        val += 2;
+    }
+    int rc = rank_data_get(api, fts, &d);
+    /* each row once, should SQLite evaluate the key twice for a row */
+    if (rc == SQLITE_OK && rows != NULL && (!d->counted || d->last != api->xRowid(fts))) {
+        d->counted = 1;
+        d->last = api->xRowid(fts);
+        (*rows)++;
+    }
+    if (rc == SQLITE_OK)
+        rc = rank_instances(api, fts, d, nval, val);
+    if (rc == SQLITE_OK)
+        rc = row_size(api, fts, d, table, &size);
+    if (rc == SQLITE_OK && d->nphrase >= 2) {
+        size_t need = (size_t)d->h.n + 1;
+        int *dq = vn_grow(d->dq, &d->dqcap, need, sizeof *dq);
+        if (dq == NULL)
+            rc = SQLITE_NOMEM;
+        else
+            rc = proximity_into(&d->h, d->cnt, d->dq = dq, &p);
+    }
+    if (rc == SQLITE_OK) {
+        double len_norm = RANK_K1 * (1.0 - RANK_B + RANK_B * (double)size / d->avgdl);
+        for (int i = 0; i < d->nphrase; i++)
+            score += d->idf[i] * (d->freq[i] * (RANK_K1 + 1.0)) / (d->freq[i] + len_norm);
+        score = -score * (1.0 + 2.0 * p);
+        if (p >= 1.0)
+            score -= VN_RANK_TIER;
+        sqlite3_result_double(ctx, score);
+    } else if (rc == SQLITE_NOMEM) {
+        sqlite3_result_error_nomem(ctx);
+    } else {
+        sqlite3_result_error_code(ctx, rc);
+    }
+}
+
 /* ---- registration --------------------------------------------------------- */
 
 int vn_snip_register(sqlite3 *db, vn_err *err)
@@ -608,12 +837,13 @@ int vn_snip_register(sqlite3 *db, vn_err *err)
     } fns[] = {
         { "vn_snippet", fn_snippet },
         { "vn_proximity", fn_proximity },
+        { "vn_rank", fn_rank },
     };
     fts5_api *api = vn_tok_api(db);
     if (api == NULL)
         return vn_err_set(err, VN_EDB, "this SQLite has no FTS5");
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-        int rc = api->xCreateFunction(api, fns[i].name, NULL, fns[i].fn, NULL);
+        int rc = api->xCreateFunction(api, fns[i].name, db, fns[i].fn, NULL);
         if (rc != SQLITE_OK)
             return vn_err_set(err, VN_EDB, "cannot register %s(): %s", fns[i].name,
                               sqlite3_errstr(rc));

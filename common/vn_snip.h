@@ -12,8 +12,22 @@
  *       phrases stand adjacent and in query order; smaller as the
  *       tightest window holding all of them grows; 0 when fewer than two
  *       phrases match or no column holds them all.
+ *   vn_rank(fts, table, rows, w0, w1, ...)  the ranking key, lower first:
+ *       bm25(fts, w0, w1, ...) * (1 + 2 * vn_proximity(fts)), minus
+ *       VN_RANK_TIER when vn_proximity is 1, so that rows holding the
+ *       query's phrases adjacent and in order come before all others.
+ *       The same BM25 as FTS5's bm25() (k1 1.2, b 0.75, column weights
+ *       w0, w1, ... default 1), computed with one pass over the row's
+ *       instances; table names the FTS5 table in "main", whose docsize
+ *       records it reads directly (NULL: through xColumnSize, slower).
+ *       rows, NULL or an sqlite3_int64 bound with sqlite3_bind_pointer
+ *       under the type VN_RANK_ROWS, counts the rows ranked: the total
+ *       of matches without a second pass (count(*) OVER () buffered
+ *       every row and sorted them all, half the cost of a query).
+ *       vn_rank_score() takes the tier back off.
  *
- * Registered per connection; no state of their own. */
+ * Registered per connection; vn_rank keeps per-query state (IDF, scratch)
+ * with xSetAuxdata, the others none. */
 #ifndef VN_SNIP_H
 #define VN_SNIP_H
 
@@ -24,7 +38,19 @@
 #define VN_SNIP_OPEN '\x02'
 #define VN_SNIP_CLOSE '\x03'
 
-/* Register vn_snippet() and vn_proximity() on db (FTS5 required). */
+/* What vn_rank subtracts for adjacent rows: far beyond any BM25 sum of a
+ * 10,000-byte query, small enough that the score keeps 7 digits. */
+#define VN_RANK_TIER 1e9
+#define VN_RANK_ROWS "vn_rank_rows" /* sqlite3_bind_pointer type */
+
+/* The score (bm25 times the proximity factor) of a vn_rank key. */
+static inline double vn_rank_score(double key)
+{
+    return key < -VN_RANK_TIER / 2 ? key + VN_RANK_TIER : key;
+}
+
+/* Register vn_snippet(), vn_proximity() and vn_rank() on db (FTS5
+ * required). */
 int vn_snip_register(sqlite3 *db, vn_err *err);
 
 #endif

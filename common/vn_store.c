@@ -15,10 +15,10 @@
 #define BUSY_MS 10000
 #define SNIPPET_TOKENS 36
 #define TITLE_WEIGHT "10.0"
-/* BM25 (b) times up to 3 for the query's words near each other (p, from
- * vn_proximity); results holding them adjacent and in order (p = 1) all
- * come before the rest, whatever BM25 says. */
-#define SCORE "b * (1.0 + 2.0 * p) AS score"
+/* BM25 times up to 3 for the query's words near each other; results
+ * holding them adjacent and in order all come before the rest, whatever
+ * BM25 says (vn_rank, vn_snip.h). */
+#define RANK "vn_rank(article_fts, 'article_fts', ?7, 1.0, " TITLE_WEIGHT ")"
 /* Bodies are a few KB compressed: with 16 KB pages they waste 3 MB of
  * page space on the 35k corpus where 4 KB pages wasted 15 MB (and index
  * faster). Takes effect when the file is created. */
@@ -79,21 +79,19 @@ static const char *const stmt_sql[Q_N] = {
     [Q_TOUCH] = "UPDATE article SET mtime = ?2 WHERE id = ?1",
     [Q_UNDER] = "SELECT id, path FROM article WHERE path = ?1"
                 " OR (path >= ?1 || '/' AND path < ?1 || '0')",
-    [Q_SEARCH] = "SELECT id, " SCORE ", count(*) OVER () FROM ("
-                 "  SELECT rowid AS id, bm25(article_fts, 1.0, " TITLE_WEIGHT ") AS b,"
-                 "    vn_proximity(article_fts) AS p"
+    [Q_SEARCH] = "SELECT id, r FROM ("
+                 "  SELECT rowid AS id, " RANK " AS r"
                  "  FROM article_fts WHERE article_fts MATCH ?1)"
-                 " ORDER BY p < 1.0, 2, id LIMIT ?2 OFFSET ?3",
+                 " ORDER BY r, id LIMIT ?2 OFFSET ?3",
     /* With date bounds or a date order: the article row joins in. */
-    [Q_SEARCH_F] = "SELECT id, " SCORE ", count(*) OVER () FROM ("
-                   "  SELECT f.rowid AS id, bm25(article_fts, 1.0, " TITLE_WEIGHT ") AS b,"
-                   "    vn_proximity(article_fts) AS p, a.date AS date"
+    [Q_SEARCH_F] = "SELECT id, r FROM ("
+                   "  SELECT f.rowid AS id, " RANK " AS r, a.date AS date"
                    "  FROM article_fts f JOIN article a ON a.id = f.rowid"
                    "  WHERE article_fts MATCH ?1"
                    "    AND (?4 IS NULL OR a.date >= ?4) AND (?5 IS NULL OR a.date <= ?5))"
                    " ORDER BY CASE WHEN ?6 = 0 THEN 0 ELSE date IS NULL END,"
                    "  CASE WHEN ?6 = 1 THEN date END DESC,"
-                   "  CASE WHEN ?6 = 2 THEN date END ASC, p < 1.0, 2, id"
+                   "  CASE WHEN ?6 = 2 THEN date END ASC, r, id"
                    " LIMIT ?2 OFFSET ?3",
     [Q_SNIPPET] = "SELECT vn_snippet(article_fts, ?3) FROM article_fts"
                   " WHERE article_fts MATCH ?1 AND rowid = ?2",
@@ -794,15 +792,20 @@ static int rank_page(vn_store *st, const vn_search *q, int limit, int offset, pa
         bind_text(s, 5, q->until);
         sqlite3_bind_int(s, 6, q->sort);
     }
+    /* vn_rank counts the rows it ranks: all the matches, ranked before
+     * the first row of the page comes back */
+    sqlite3_int64 rows = 0;
+    sqlite3_bind_pointer(s, 7, &rows, VN_RANK_ROWS, NULL);
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW && pg->n < limit) {
         pg->id[pg->n] = sqlite3_column_int64(s, 0);
-        pg->score[pg->n] = sqlite3_column_double(s, 1);
-        *total = sqlite3_column_int64(s, 2);
+        pg->score[pg->n] = vn_rank_score(sqlite3_column_double(s, 1));
         pg->n++;
     }
+    *total = rows;
     int rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK : db_error(st, "search failed", err);
     sqlite3_reset(s);
+    sqlite3_bind_null(s, 7); /* rows is about to go */
     return rc;
 }
 
@@ -824,10 +827,6 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
         rc = exec(st, "BEGIN", "cannot start a read transaction", err);
     if (rc == VN_OK)
         rc = rank_page(st, q, limit, offset, &pg, &count, err);
-    if (rc == VN_OK && pg.n == 0 && offset > 0) { /* past the end: still count */
-        rc = rank_page(st, q, 1, 0, &pg, &count, err);
-        pg.n = 0;
-    }
     for (int i = 0; rc == VN_OK && i < pg.n; i++) {
         vn_hit hit = {.id = pg.id[i], .rank = offset + i + 1, .score = pg.score[i]};
         rc = deliver(st, q->match, &hit, fn, ctx, err);

@@ -1,4 +1,4 @@
-/* test_snip.c: vn_snippet() and vn_proximity() on a real FTS5 table.
+/* test_snip.c: vn_snippet(), vn_proximity() and vn_rank() on a real FTS5 table.
  *
  * One in-memory database (group_setup) with the `vietnamese` tokenizer,
  * the table f(body, title) and a small vn_spelling table, so that words
@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -534,6 +535,92 @@ static void test_ranking_prefers_adjacent(void **state)
     sqlite3_finalize(st);
 }
 
+/* vn_rank against what it replaces: bm25(f, 1.0, 5.0) * (1 + 2 p), minus
+ * the tier for adjacent rows, on every row the table holds by now, for
+ * single words, several words, spellings and a phrase; through the
+ * docsize records (table named) and through xColumnSize (NULL). */
+static void test_rank_matches_bm25(void **state)
+{
+    (void)state;
+    static const char *const matches[] = {
+        "\"thành\"", "\"tinh\" AND \"giản\"", "\"chuyển\" AND \"đổi\" AND \"số\"",
+        "\"bien\" AND \"che\"", "\"giản biên\" AND \"tinh\"", "\"tinh\" OR \"xã\"",
+    };
+    static const char *const tables[] = { "'f'", "NULL", "'nosuchtable'" };
+    add_row("Thành phố tinh gọn", "Tinh giản biên chế. Thành phố tinh giản, biên chế giảm.");
+    add_row("Biển", "Biến đổi khí hậu và biển; chế độ biên giới.");
+    char sql[400];
+    int compared = 0;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT bm25(f, 1.0, 5.0), vn_proximity(f), vn_rank(f, %s, ?2, 1.0, 5.0)"
+                 " FROM f WHERE f MATCH ?1", tables[t]);
+        for (size_t m = 0; m < sizeof matches / sizeof matches[0]; m++) {
+            sqlite3_stmt *st = NULL;
+            assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+            sqlite3_int64 ranked = 0;
+            sqlite3_bind_text(st, 1, matches[m], -1, SQLITE_STATIC);
+            sqlite3_bind_pointer(st, 2, &ranked, VN_RANK_ROWS, NULL);
+            int rows = 0, rc;
+            while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                double b = sqlite3_column_double(st, 0), p = sqlite3_column_double(st, 1);
+                double key = sqlite3_column_double(st, 2);
+                double want = b * (1.0 + 2.0 * p);
+                assert_true((key < -VN_RANK_TIER / 2) == (p >= 1.0));
+                double got = vn_rank_score(key);
+                if (fabs(got - want) > 1e-6 * (1.0 + fabs(want)))
+                    fail_msg("%s, table %s: vn_rank %.9g, bm25 x proximity %.9g", matches[m],
+                             tables[t], got, want);
+                rows++;
+            }
+            assert_int_equal(rc, SQLITE_DONE);
+            assert_true(rows > 0);
+            assert_int_equal(ranked, rows); /* each row counted once */
+            compared += rows;
+            sqlite3_finalize(st);
+        }
+    }
+    assert_true(compared >= 3 * 8);
+}
+
+/* The rows vn_rank counts are every match, even when the query returns
+ * only the first page; a pointer of another type is ignored. */
+static void test_rank_counts_all_matches(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 30; i++)
+        add_row("Đếm", "Hàng đếm được cho vn_rank, tinh giản.");
+    sqlite3_stmt *st = NULL, *count = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db,
+        "SELECT id FROM (SELECT rowid AS id, vn_rank(f, 'f', ?2) AS r FROM f WHERE f MATCH ?1)"
+        " ORDER BY r, id LIMIT 3", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM f WHERE f MATCH ?1", -1,
+                                        &count, NULL), SQLITE_OK);
+    static const char *const matches[] = { "\"đếm\"", "\"tinh\"", "\"không có đâu\"" };
+    for (size_t m = 0; m < sizeof matches / sizeof matches[0]; m++) {
+        sqlite3_int64 ranked = 0;
+        int n = 0;
+        sqlite3_bind_text(st, 1, matches[m], -1, SQLITE_STATIC);
+        sqlite3_bind_pointer(st, 2, &ranked, VN_RANK_ROWS, NULL);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            n++;
+        sqlite3_reset(st);
+        sqlite3_bind_text(count, 1, matches[m], -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(count), SQLITE_ROW);
+        assert_int_equal(ranked, sqlite3_column_int64(count, 0));
+        assert_true(n <= 3 && (n == 3 || ranked == n));
+        sqlite3_reset(count);
+    }
+    sqlite3_int64 ranked = 0;
+    sqlite3_bind_text(st, 1, "\"đếm\"", -1, SQLITE_STATIC);
+    sqlite3_bind_pointer(st, 2, &ranked, "another type", NULL);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        ;
+    assert_int_equal(ranked, 0);
+    sqlite3_finalize(st);
+    sqlite3_finalize(count);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -558,6 +645,8 @@ int main(void)
         cmocka_unit_test(test_proximity_scattered),
         cmocka_unit_test(test_proximity_zero),
         cmocka_unit_test(test_ranking_prefers_adjacent),
+        cmocka_unit_test(test_rank_matches_bm25),
+        cmocka_unit_test(test_rank_counts_all_matches),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
