@@ -8,6 +8,10 @@
 # TARGET names (norm, tok, query, ...) pick targets; default: all.
 # Environment: FUZZ_OUT  build and scratch folder (default build/fuzz)
 #              FUZZ_JOBS parallel compiles (default 2)
+#              FUZZ_SEED libFuzzer's random seed (default: a new one each
+#                        run); CI fixes it so that its smoke run explores
+#                        the same inputs every time and fails only for a
+#                        change in the code, never for the dice
 #
 # The project's sources (common/, indexer/ and query/ without main.c) are
 # compiled with clang -fsanitize=fuzzer-no-link,address,undefined into
@@ -122,6 +126,7 @@ for t in "${targets[@]}"; do
     [ -d "tests/fuzz/seeds/$t" ] && cp -R "tests/fuzz/seeds/$t/." "$corpus/"
     args=(-print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")"
           -artifact_prefix="$OUT/crashes/$t-" -close_fd_mask=1)
+    [ -n "${FUZZ_SEED:-}" ] && args+=(-seed="$FUZZ_SEED")
     dict=$(dict_for "$t")
     [ -n "$dict" ] && [ -f "$dict" ] && args+=(-dict="$dict")
     if [ "$SECONDS_EACH" -eq 0 ]; then
