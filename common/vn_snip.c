@@ -69,35 +69,100 @@ static int cmp_inst(const void *a, const void *b)
     return (x->phrase > y->phrase) - (x->phrase < y->phrase);
 }
 
-/* Fill *h (always initialised; free with hits_free). Returns an SQLite code. */
-static int load_hits(const Fts5ExtensionApi *api, Fts5Context *fts, hits *h)
+/* ---- phrase groups -------------------------------------------------------- */
+
+/* Read groups (vn_expand.h: one decimal number per phrase, separated by
+ * spaces) for the query's nphrase phrases into map. Returns the number of
+ * groups, or 0 when groups is NULL or does not fit the query (then each
+ * phrase is its own group: map is the identity). */
+static int read_groups(const char *groups, int nphrase, int *map)
 {
-    int ninst = 0;
+    int n = 0, ngroup = 0;
+    for (const char *p = groups; p != NULL && *p != '\0' && ngroup >= 0;) {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            break;
+        long v = 0;
+        if (*p < '0' || *p > '9' || n == nphrase)
+            ngroup = -1;
+        for (; ngroup >= 0 && *p >= '0' && *p <= '9'; p++)
+            if ((v = v * 10 + (*p - '0')) >= nphrase)
+                ngroup = -1;
+        if (ngroup >= 0 && *p != ' ' && *p != '\0')
+            ngroup = -1;
+        if (ngroup >= 0) {
+            map[n++] = (int)v;
+            ngroup = (int)v + 1 > ngroup ? (int)v + 1 : ngroup;
+        }
+    }
+    if (ngroup <= 0 || n != nphrase) {
+        for (int i = 0; i < nphrase; i++)
+            map[i] = i;
+        return 0;
+    }
+    return ngroup;
+}
+
+/* The query's phrases as groups: *map (owned, one entry per phrase),
+ * *ngroup, and each group's size in tokens (*psize, owned: the largest
+ * of its phrases'). Returns an SQLite code. */
+static int phrase_groups(const Fts5ExtensionApi *api, Fts5Context *fts, const char *groups,
+                         int **map, int *ngroup, int **psize)
+{
+    int nphrase = api->xPhraseCount(fts);
+    nphrase = nphrase > 0 ? nphrase : 0;
+    *map = malloc(((size_t)nphrase + 1) * sizeof **map);
+    if (*map == NULL)
+        return SQLITE_NOMEM;
+    *ngroup = read_groups(groups, nphrase, *map);
+    if (*ngroup == 0)
+        *ngroup = nphrase;
+    *psize = calloc((size_t)*ngroup + 1, sizeof **psize);
+    if (*psize == NULL)
+        return SQLITE_NOMEM;
+    for (int p = 0; p < nphrase; p++) {
+        int size = api->xPhraseSize(fts, p), g = (*map)[p];
+        size = size > 0 ? size : 1;
+        (*psize)[g] = size > (*psize)[g] ? size : (*psize)[g];
+    }
+    for (int g = 0; g < *ngroup; g++)
+        (*psize)[g] = (*psize)[g] > 0 ? (*psize)[g] : 1;
+    return SQLITE_OK;
+}
+
+/* Fill *h (always initialised; free with hits_free), each instance under
+ * its phrase's group (groups may be NULL). Returns an SQLite code. */
+static int load_hits(const Fts5ExtensionApi *api, Fts5Context *fts, const char *groups,
+                     hits *h)
+{
+    int ninst = 0, *map = NULL;
     memset(h, 0, sizeof *h);
-    h->nphrase = api->xPhraseCount(fts);
-    if (h->nphrase < 0)
-        h->nphrase = 0;
-    int rc = api->xInstCount(fts, &ninst);
-    if (rc != SQLITE_OK)
+    int rc = phrase_groups(api, fts, groups, &map, &h->nphrase, &h->psize);
+    int nphrase = api->xPhraseCount(fts);
+    if (rc == SQLITE_OK)
+        rc = api->xInstCount(fts, &ninst);
+    if (rc != SQLITE_OK) {
+        free(map);
         return rc;
+    }
     if (ninst > INST_MAX) /* FTS5 lists them by position: keep the first */
         ninst = INST_MAX;
-    h->psize = calloc((size_t)h->nphrase + 1, sizeof *h->psize);
     h->v = malloc(((size_t)(ninst > 0 ? ninst : 0) + 1) * sizeof *h->v);
-    if (h->psize == NULL || h->v == NULL)
+    if (h->v == NULL) {
+        free(map);
         return SQLITE_NOMEM;
-    for (int p = 0; p < h->nphrase; p++) {
-        int size = api->xPhraseSize(fts, p);
-        h->psize[p] = size > 0 ? size : 1;
     }
     for (int i = 0; i < ninst && rc == SQLITE_OK; i++) {
         inst t;
         rc = api->xInst(fts, i, &t.phrase, &t.col, &t.off);
-        if (rc != SQLITE_OK || t.phrase < 0 || t.phrase >= h->nphrase || t.col < 0 || t.off < 0)
+        if (rc != SQLITE_OK || t.phrase < 0 || t.phrase >= nphrase || t.col < 0 || t.off < 0)
             continue;
+        t.phrase = map[t.phrase];
         t.size = h->psize[t.phrase];
         h->v[h->n++] = t;
     }
+    free(map);
     if (rc == SQLITE_OK && h->n > 1)
         qsort(h->v, (size_t)h->n, sizeof *h->v, cmp_inst);
     return rc;
@@ -430,14 +495,15 @@ static int *match_mask(const inst *c, int m, int ntok)
 }
 
 /* The snippet of the current row, appended to b. Returns an SQLite code. */
-static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, vn_buf *b)
+static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, const char *groups,
+                   vn_buf *b)
 {
     hits h;
     toks t = {0};
     int *mask = NULL, lo = 0, hi = 0, first = 0, last = 0, s = 0, e = -1;
     const char *text = NULL;
     int ntext = 0;
-    int rc = load_hits(api, fts, &h);
+    int rc = load_hits(api, fts, groups, &h);
 
     /* The column: the first (the body) when it holds a hit, else the
      * first that does, else the body without marks. */
@@ -488,14 +554,15 @@ static void fn_snippet(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_co
     char *out = NULL;
     size_t nout = 0;
     sqlite3_int64 n = SNIP_DEFAULT;
-    if (nval > 1) {
+    if (nval > 2) {
         sqlite3_result_error(ctx, "wrong number of arguments to function vn_snippet()", -1);
         return;
     }
-    if (nval == 1 && sqlite3_value_type(val[0]) != SQLITE_NULL)
+    if (nval >= 1 && sqlite3_value_type(val[0]) != SQLITE_NULL)
         n = sqlite3_value_int64(val[0]);
     n = n < SNIP_MIN ? SNIP_MIN : n > SNIP_MAX ? SNIP_MAX : n;
-    int rc = snippet(api, fts, (int)n, &b);
+    const char *groups = nval == 2 ? (const char *)sqlite3_value_text(val[1]) : NULL;
+    int rc = snippet(api, fts, (int)n, groups, &b);
     if (rc == SQLITE_OK && vn_buf_take(&b, &out, &nout) != VN_OK)
         rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK)
@@ -592,7 +659,7 @@ static void fn_proximity(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_
         sqlite3_result_error(ctx, "wrong number of arguments to function vn_proximity()", -1);
         return;
     }
-    int rc = load_hits(api, fts, &h);
+    int rc = load_hits(api, fts, NULL, &h);
     if (rc == SQLITE_OK)
         rc = proximity(&h, &score);
     hits_free(&h);
@@ -614,9 +681,11 @@ static void fn_proximity(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_
 
 /* Per-query state of vn_rank, kept with xSetAuxdata. */
 typedef struct rank_data {
-    int nphrase;
-    double *idf;        /* per phrase */
-    double *freq;       /* per phrase: scratch */
+    int nphrase;        /* of the query */
+    int *map;           /* phrase -> group (vn_expand.h) */
+    int ngroup;         /* the words that count: BM25 and proximity */
+    double *idf;        /* per group */
+    double *freq;       /* per group: scratch */
     double avgdl;       /* tokens per row */
     sqlite3_blob *blob; /* on the docsize table, or NULL */
     int no_blob;        /* reading it failed: xColumnSize instead */
@@ -635,6 +704,7 @@ static void rank_data_free(void *p)
         return;
     if (d->blob != NULL)
         sqlite3_blob_close(d->blob);
+    free(d->map);
     free(d->idf);
     free(d->freq);
     hits_free(&d->h);
@@ -651,11 +721,73 @@ static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
     return SQLITE_OK;
 }
 
-/* The query's state: every phrase's IDF, as bm25() computes it. */
-static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data **out)
+/* Rows of a group of phrases, each counted once: a bitmap by rowid
+ * (rowids outside it are counted as they come). */
+typedef struct row_set {
+    unsigned char *bits;
+    size_t cap;           /* bytes */
+    sqlite3_int64 n;
+    int rc;
+} row_set;
+
+#define ROW_SET_MAX ((sqlite3_int64)1 << 31)
+
+static int add_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
+{
+    row_set *rs = ctx;
+    sqlite3_int64 id = api->xRowid(fts);
+    if (id < 0 || id >= ROW_SET_MAX) {
+        rs->n++;
+        return SQLITE_OK;
+    }
+    size_t byte = (size_t)(id >> 3);
+    if (byte >= rs->cap) {
+        size_t cap = rs->cap;
+        unsigned char *bits = vn_grow(rs->bits, &cap, byte + 1, 1);
+        if (bits == NULL)
+            return rs->rc = SQLITE_NOMEM;
+        memset(bits + rs->cap, 0, cap - rs->cap);
+        rs->bits = bits;
+        rs->cap = cap;
+    }
+    unsigned char bit = (unsigned char)(1u << (id & 7));
+    rs->n += !(rs->bits[byte] & bit);
+    rs->bits[byte] |= bit;
+    return SQLITE_OK;
+}
+
+/* Articles holding group g: one phrase's are counted by FTS5, several
+ * phrases' (one word's spellings) are joined in a row_set. */
+static int group_rows(const Fts5ExtensionApi *api, Fts5Context *fts, const rank_data *d, int g,
+                      row_set *rs, sqlite3_int64 *out)
+{
+    int members = 0, rc = SQLITE_OK;
+    for (int i = 0; i < d->nphrase; i++)
+        members += d->map[i] == g;
+    *out = 0;
+    if (members <= 1) {
+        for (int i = 0; i < d->nphrase && rc == SQLITE_OK; i++)
+            if (d->map[i] == g)
+                rc = api->xQueryPhrase(fts, i, out, count_row);
+        return rc;
+    }
+    if (rs->bits != NULL)
+        memset(rs->bits, 0, rs->cap);
+    rs->n = 0;
+    for (int i = 0; i < d->nphrase && rc == SQLITE_OK; i++)
+        if (d->map[i] == g)
+            rc = api->xQueryPhrase(fts, i, rs, add_row);
+    *out = rs->n;
+    return rc != SQLITE_OK ? rc : rs->rc;
+}
+
+/* The query's state: every group's IDF, as bm25() computes a phrase's. */
+static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, const char *groups,
+                         rank_data **out)
 {
     rank_data *d = api->xGetAuxdata(fts, 0);
     sqlite3_int64 nrow = 0, ntoken = 0;
+    row_set rs = {0};
     *out = d;
     if (d != NULL)
         return SQLITE_OK;
@@ -663,12 +795,14 @@ static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, rank_dat
     if (d == NULL)
         return SQLITE_NOMEM;
     d->nphrase = api->xPhraseCount(fts);
-    d->idf = calloc((size_t)d->nphrase + 1, sizeof *d->idf);
-    d->freq = calloc((size_t)d->nphrase + 1, sizeof *d->freq);
-    d->h.nphrase = d->nphrase;
-    d->h.psize = calloc((size_t)d->nphrase + 1, sizeof *d->h.psize);
-    d->cnt = calloc((size_t)d->nphrase + 1, sizeof *d->cnt);
-    int rc = d->idf && d->freq && d->h.psize && d->cnt ? SQLITE_OK : SQLITE_NOMEM;
+    int rc = phrase_groups(api, fts, groups, &d->map, &d->ngroup, &d->h.psize);
+    d->h.nphrase = d->ngroup;
+    if (rc == SQLITE_OK) {
+        d->idf = calloc((size_t)d->ngroup + 1, sizeof *d->idf);
+        d->freq = calloc((size_t)d->ngroup + 1, sizeof *d->freq);
+        d->cnt = calloc((size_t)d->ngroup + 1, sizeof *d->cnt);
+        rc = d->idf && d->freq && d->cnt ? SQLITE_OK : SQLITE_NOMEM;
+    }
     if (rc == SQLITE_OK)
         rc = api->xRowCount(fts, &nrow);
     if (rc == SQLITE_OK)
@@ -676,14 +810,13 @@ static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, rank_dat
     d->avgdl = nrow > 0 ? (double)ntoken / (double)nrow : 1.0;
     if (d->avgdl <= 0.0)
         d->avgdl = 1.0;
-    for (int i = 0; rc == SQLITE_OK && i < d->nphrase; i++) {
+    for (int g = 0; rc == SQLITE_OK && g < d->ngroup; g++) {
         sqlite3_int64 nhit = 0;
-        int size = api->xPhraseSize(fts, i);
-        d->h.psize[i] = size > 0 ? size : 1;
-        rc = api->xQueryPhrase(fts, i, &nhit, count_row);
+        rc = group_rows(api, fts, d, g, &rs, &nhit);
         double idf = log(((double)nrow - (double)nhit + 0.5) / ((double)nhit + 0.5));
-        d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
+        d->idf[g] = idf <= 0.0 ? 1e-6 : idf;
     }
+    free(rs.bits);
     if (rc == SQLITE_OK)
         rc = api->xSetAuxdata(fts, d, rank_data_free);
     else
@@ -748,10 +881,10 @@ static int rank_instances(const Fts5ExtensionApi *api, Fts5Context *fts, rank_da
                           int nval, sqlite3_value **val)
 {
     double w[RANK_ARGS_MAX];
-    int ninst = 0, keep = d->nphrase >= 2, sorted = 1;
+    int ninst = 0, keep = d->ngroup >= 2, sorted = 1;
     for (int c = 0; c < RANK_ARGS_MAX; c++)
         w[c] = c < nval ? sqlite3_value_double(val[c]) : 1.0;
-    memset(d->freq, 0, ((size_t)d->nphrase + 1) * sizeof *d->freq);
+    memset(d->freq, 0, ((size_t)d->ngroup + 1) * sizeof *d->freq);
     d->h.n = 0;
     int rc = api->xInstCount(fts, &ninst);
     if (rc == SQLITE_OK && keep) {
@@ -766,6 +899,7 @@ static int rank_instances(const Fts5ExtensionApi *api, Fts5Context *fts, rank_da
         rc = api->xInst(fts, i, &t.phrase, &t.col, &t.off);
         if (rc != SQLITE_OK || t.phrase < 0 || t.phrase >= d->nphrase || t.col < 0 || t.off < 0)
             continue;
+        t.phrase = d->map[t.phrase];
         d->freq[t.phrase] += t.col < RANK_ARGS_MAX ? w[t.col] : 1.0;
         if (keep && d->h.n < INST_MAX) {
             t.size = d->h.psize[t.phrase];
@@ -783,17 +917,20 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
                     int nval, sqlite3_value **val)
 {
     rank_data *d = NULL;
-    const char *table = NULL;
+    const char *table = NULL, *groups = NULL;
     sqlite3_int64 *rows = NULL;
     int size = 0;
     double p = 0.0, score = 0.0;
-    if (nval >= 2) {
-        table = (const char *)sqlite3_value_text(val[0]);
-        rows = sqlite3_value_pointer(val[1], VN_RANK_ROWS);
-        nval -= 2;
-        val += 2;
+    if (nval < 3) {
+        sqlite3_result_error(ctx, "wrong number of arguments to function vn_rank()", -1);
+        return;
     }
-    int rc = rank_data_get(api, fts, &d);
+    table = (const char *)sqlite3_value_text(val[0]);
+    rows = sqlite3_value_pointer(val[1], VN_RANK_ROWS);
+    groups = (const char *)sqlite3_value_text(val[2]);
+    nval -= 3;
+    val += 3;
+    int rc = rank_data_get(api, fts, groups, &d);
     /* each row once, should SQLite evaluate the key twice for a row */
     if (rc == SQLITE_OK && rows != NULL && (!d->counted || d->last != api->xRowid(fts))) {
         d->counted = 1;
@@ -804,7 +941,7 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         rc = rank_instances(api, fts, d, nval, val);
     if (rc == SQLITE_OK)
         rc = row_size(api, fts, d, table, &size);
-    if (rc == SQLITE_OK && d->nphrase >= 2) {
+    if (rc == SQLITE_OK && d->ngroup >= 2) {
         size_t need = (size_t)d->h.n + 1;
         int *dq = vn_grow(d->dq, &d->dqcap, need, sizeof *dq);
         if (dq == NULL)
@@ -814,7 +951,7 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     }
     if (rc == SQLITE_OK) {
         double len_norm = RANK_K1 * (1.0 - RANK_B + RANK_B * (double)size / d->avgdl);
-        for (int i = 0; i < d->nphrase; i++)
+        for (int i = 0; i < d->ngroup; i++)
             score += d->idf[i] * (d->freq[i] * (RANK_K1 + 1.0)) / (d->freq[i] + len_norm);
         score = -score * (1.0 + 2.0 * p);
         if (p >= 1.0)

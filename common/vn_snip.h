@@ -1,7 +1,7 @@
 /* vn_snip.h: excerpts with highlight spans, and the proximity signal
  * used in ranking, as FTS5 auxiliary functions.
  *
- *   vn_snippet(fts, ntokens)  the best passage of about ntokens words of
+ *   vn_snippet(fts, ntokens [, groups])  the best passage of about ntokens words of
  *       the first column, the body (of another column when the body
  *       holds no match), as plain
  *       text in which each run of matched words is wrapped in
@@ -12,7 +12,7 @@
  *       phrases stand adjacent and in query order; smaller as the
  *       tightest window holding all of them grows; 0 when fewer than two
  *       phrases match or no column holds them all.
- *   vn_rank(fts, table, rows, w0, w1, ...)  the ranking key, lower first:
+ *   vn_rank(fts, table, rows, groups, w0, w1, ...)  the ranking key, lower first:
  *       bm25(fts, w0, w1, ...) * (1 + 2 * vn_proximity(fts)), minus
  *       VN_RANK_TIER when vn_proximity is 1, so that rows holding the
  *       query's phrases adjacent and in order come before all others.
@@ -25,6 +25,10 @@
  *       of matches without a second pass (count(*) OVER () buffered
  *       every row and sorted them all, half the cost of a query).
  *       vn_rank_score() takes the tier back off.
+ *   groups, NULL or a list from vn_expand (vn_expand.h), puts the
+ *       phrases of one word's spellings together: vn_snippet and vn_rank
+ *       then count them as one phrase (one query word), with the articles
+ *       holding any of them for its IDF, as with colocated synonyms.
  *
  * Registered per connection; vn_rank keeps per-query state (IDF, scratch)
  * with xSetAuxdata, the others none. */

@@ -2,6 +2,7 @@
 #include "vn_store.h"
 
 #include "vn_buf.h"
+#include "vn_expand.h"
 #include "vn_snip.h"
 #include "vn_tok.h"
 #include "vn_zip.h"
@@ -18,7 +19,7 @@
 /* BM25 times up to 3 for the query's words near each other; results
  * holding them adjacent and in order all come before the rest, whatever
  * BM25 says (vn_rank, vn_snip.h). */
-#define RANK "vn_rank(article_fts, 'article_fts', ?7, 1.0, " TITLE_WEIGHT ")"
+#define RANK "vn_rank(article_fts, 'article_fts', ?7, ?8, 1.0, " TITLE_WEIGHT ")"
 /* Bodies are a few KB compressed: with 16 KB pages they waste 3 MB of
  * page space on the 35k corpus where 4 KB pages wasted 15 MB (and index
  * faster). Takes effect when the file is created. */
@@ -60,7 +61,7 @@ static const char *const drop_sql =
 enum {
     Q_LOOKUP, Q_INSERT, Q_UPDATE, Q_FTS_ADD, Q_FTS_DEL, Q_DELETE, Q_TOUCH,
     Q_UNDER, Q_SEARCH, Q_SEARCH_F, Q_SNIPPET, Q_ARTICLE, Q_COUNT, Q_META_GET, Q_META_SET,
-    Q_DICT_GET, Q_DICT_LAST, Q_DICT_ADD, Q_KNOWS_ANY, Q_KNOWS, Q_VOCAB, Q_TERM_DOCS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
+    Q_DICT_GET, Q_DICT_LAST, Q_DICT_ADD, Q_KNOWS_ANY, Q_KNOWS, Q_VOCAB, Q_TERM_DOCS, Q_SPELLINGS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
 };
 
 static const char *const stmt_sql[Q_N] = {
@@ -93,7 +94,7 @@ static const char *const stmt_sql[Q_N] = {
                    "  CASE WHEN ?6 = 1 THEN date END DESC,"
                    "  CASE WHEN ?6 = 2 THEN date END ASC, r, id"
                    " LIMIT ?2 OFFSET ?3",
-    [Q_SNIPPET] = "SELECT vn_snippet(article_fts, ?3) FROM article_fts"
+    [Q_SNIPPET] = "SELECT vn_snippet(article_fts, ?3, ?4) FROM article_fts"
                   " WHERE article_fts MATCH ?1 AND rowid = ?2",
     [Q_ARTICLE] = "SELECT path, url, title, date, author FROM article WHERE id = ?1",
     [Q_COUNT] = "SELECT count(*) FROM article",
@@ -106,6 +107,7 @@ static const char *const stmt_sql[Q_N] = {
     [Q_KNOWS] = "SELECT 1 FROM vn_spelling WHERE fold = ?1 AND canon = ?2",
     [Q_VOCAB] = "SELECT canon FROM vn_spelling WHERE fold >= ?1 AND fold < ?2",
     [Q_TERM_DOCS] = "SELECT doc FROM temp.vn_vocab WHERE term = ?1",
+    [Q_SPELLINGS] = "SELECT canon FROM vn_spelling WHERE fold = ?1",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -735,8 +737,8 @@ int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *
 
 /* Fill the text fields of hit from the article row and its snippet, then
  * hand it to fn. */
-static int deliver(vn_store *st, const char *match, vn_hit *hit, vn_hit_fn fn, void *ctx,
-                   vn_err *err)
+static int deliver(vn_store *st, const char *match, const char *groups, vn_hit *hit,
+                   vn_hit_fn fn, void *ctx, vn_err *err)
 {
     sqlite3_stmt *a = stmt(st, Q_ARTICLE, err);
     if (a == NULL)
@@ -754,6 +756,7 @@ static int deliver(vn_store *st, const char *match, vn_hit *hit, vn_hit_fn fn, v
     bind_text(s, 1, match);
     sqlite3_bind_int64(s, 2, hit->id);
     sqlite3_bind_int(s, 3, SNIPPET_TOKENS);
+    bind_text(s, 4, groups);
     int step = sqlite3_step(s);
     hit->path = (const char *)sqlite3_column_text(a, 0);
     hit->url = (const char *)sqlite3_column_text(a, 1);
@@ -770,6 +773,31 @@ static int deliver(vn_store *st, const char *match, vn_hit *hit, vn_hit_fn fn, v
     return rc;
 }
 
+/* The spellings of an accent-free word, for vn_expand. */
+static int spellings(void *ctx, const char *word, size_t n, vn_buf *list, size_t *count,
+                     vn_err *err)
+{
+    vn_store *st = ctx;
+    sqlite3_stmt *s = stmt(st, Q_SPELLINGS, err);
+    int rc = VN_OK, step;
+    *count = 0;
+    if (s == NULL)
+        return VN_EDB;
+    sqlite3_bind_text(s, 1, word, (int)n, SQLITE_STATIC);
+    while (rc == VN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *canon = (const char *)sqlite3_column_text(s, 0);
+        vn_buf_add_rc(list, canon ? canon : "", (size_t)sqlite3_column_bytes(s, 0), &rc);
+        vn_buf_add_rc(list, "", 1, &rc);
+        (*count)++;
+    }
+    if (rc == VN_OK && step != SQLITE_DONE)
+        rc = db_error(st, "cannot read vn_spelling", err);
+    else if (rc != VN_OK)
+        rc = vn_err_set(err, rc, "out of memory");
+    sqlite3_reset(s);
+    return rc;
+}
+
 /* The page of results as (id, score), at most limit of them. */
 typedef struct page {
     int64_t *id;
@@ -777,14 +805,15 @@ typedef struct page {
     int n;
 } page;
 
-static int rank_page(vn_store *st, const vn_search *q, int limit, int offset, page *pg,
-                     int64_t *total, vn_err *err)
+static int rank_page(vn_store *st, const vn_search *q, const char *match, const char *groups,
+                     int limit, int offset, page *pg, int64_t *total, vn_err *err)
 {
     int filtered = q->since != NULL || q->until != NULL || q->sort != VN_SORT_RELEVANCE;
     sqlite3_stmt *s = stmt(st, filtered ? Q_SEARCH_F : Q_SEARCH, err);
     if (s == NULL)
         return VN_EDB;
-    bind_text(s, 1, q->match);
+    bind_text(s, 1, match);
+    bind_text(s, 8, groups);
     sqlite3_bind_int(s, 2, limit);
     sqlite3_bind_int(s, 3, offset);
     if (filtered) {
@@ -825,12 +854,19 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     int rc = pg.id && pg.score ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK && own)
         rc = exec(st, "BEGIN", "cannot start a read transaction", err);
+    /* lone words typed without marks as an OR of their spellings */
+    vn_buf match = VN_BUF_INIT, groups = VN_BUF_INIT;
     if (rc == VN_OK)
-        rc = rank_page(st, q, limit, offset, &pg, &count, err);
+        rc = vn_expand(vn_tok_norm(st->tok), q->match, spellings, st, &match, &groups, err);
+    const char *g = groups.len > 0 ? groups.data : NULL;
+    if (rc == VN_OK)
+        rc = rank_page(st, q, match.data, g, limit, offset, &pg, &count, err);
     for (int i = 0; rc == VN_OK && i < pg.n; i++) {
         vn_hit hit = {.id = pg.id[i], .rank = offset + i + 1, .score = pg.score[i]};
-        rc = deliver(st, q->match, &hit, fn, ctx, err);
+        rc = deliver(st, match.data, g, &hit, fn, ctx, err);
     }
+    vn_buf_free(&match);
+    vn_buf_free(&groups);
     if (own && !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     free(pg.id);

@@ -276,7 +276,7 @@ static int x_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, 
 {
     tok_call tc = {
         .tok = (vn_tok *)t, .ctx = ctx, .xToken = xToken, .text = text,
-        .query = (flags & FTS5_TOKENIZE_QUERY) != 0,
+        .query = (flags & FTS5_TOKENIZE_QUERY) != 0 && !(ntext > 0 && text[0] == VN_TOK_EXACT[0]),
     };
     vn_err err;
     if (ntext <= 0)
@@ -289,6 +289,11 @@ static int x_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, 
     if (rc == VN_OK)
         return SQLITE_OK;
     return tc.rc != SQLITE_OK ? tc.rc : rc == VN_ENOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
+}
+
+struct vn_norm *vn_tok_norm(vn_tok *tok)
+{
+    return tok->nm;
 }
 
 void vn_tok_finish(vn_tok *tok)

@@ -36,6 +36,10 @@
 #define VN_TOK_BREAK "\x01"
 #define VN_TOK_IS_BREAK(token, ntoken) ((ntoken) == 1 && (token)[0] == VN_TOK_BREAK[0])
 
+/* At the head of a query string: take its words as they stand, without
+ * their spellings (vn_expand.h writes a word's spellings out itself). */
+#define VN_TOK_EXACT "\x06"
+
 typedef struct vn_tok vn_tok;
 
 /* The connection's fts5_api, or NULL when SQLite lacks FTS5.
@@ -52,6 +56,9 @@ void vn_tok_collect(vn_tok *tok, int on);
 /* Write the spellings remembered since the last flush into vn_spelling,
  * inside the caller's transaction. */
 int vn_tok_flush(vn_tok *tok, vn_err *err);
+
+/* The normalizer the tokenizer splits words with. Borrowed. */
+struct vn_norm *vn_tok_norm(vn_tok *tok);
 
 /* Finalize the statements the tokenizer keeps on its connection; call
  * before sqlite3_close, which refuses to close while they exist. The

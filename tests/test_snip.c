@@ -6,7 +6,9 @@
  * queries them by rowid. All texts are written for these tests. */
 #include "vn_snip.h"
 
+#include "vn_buf.h"
 #include "vn_err.h"
+#include "vn_expand.h"
 #include "vn_norm.h"
 #include "vn_tok.h"
 
@@ -444,10 +446,11 @@ static void test_wrong_arguments(void **state)
     (void)state;
     sqlite3_int64 id = add_row("Tham số", adjacent_body);
     static const char *const sql[] = {
-        "SELECT vn_snippet(f, 5, 6) FROM f WHERE f MATCH 'tinh' AND rowid = ?",
+        "SELECT vn_snippet(f, 5, '0', 6) FROM f WHERE f MATCH 'tinh' AND rowid = ?",
         "SELECT vn_proximity(f, 1) FROM f WHERE f MATCH 'tinh' AND rowid = ?",
+        "SELECT vn_rank(f, 'f') FROM f WHERE f MATCH 'tinh' AND rowid = ?",
     };
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         sqlite3_stmt *st = NULL;
         assert_int_equal(sqlite3_prepare_v2(db, sql[i], -1, &st, NULL), SQLITE_OK);
         sqlite3_bind_int64(st, 1, id);
@@ -553,7 +556,7 @@ static void test_rank_matches_bm25(void **state)
     int compared = 0;
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
         snprintf(sql, sizeof sql,
-                 "SELECT bm25(f, 1.0, 5.0), vn_proximity(f), vn_rank(f, %s, ?2, 1.0, 5.0)"
+                 "SELECT bm25(f, 1.0, 5.0), vn_proximity(f), vn_rank(f, %s, ?2, NULL, 1.0, 5.0)"
                  " FROM f WHERE f MATCH ?1", tables[t]);
         for (size_t m = 0; m < sizeof matches / sizeof matches[0]; m++) {
             sqlite3_stmt *st = NULL;
@@ -592,7 +595,7 @@ static void test_rank_counts_all_matches(void **state)
         add_row("Đếm", "Hàng đếm được cho vn_rank, tinh giản.");
     sqlite3_stmt *st = NULL, *count = NULL;
     assert_int_equal(sqlite3_prepare_v2(db,
-        "SELECT id FROM (SELECT rowid AS id, vn_rank(f, 'f', ?2) AS r FROM f WHERE f MATCH ?1)"
+        "SELECT id FROM (SELECT rowid AS id, vn_rank(f, 'f', ?2, NULL) AS r FROM f WHERE f MATCH ?1)"
         " ORDER BY r, id LIMIT 3", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM f WHERE f MATCH ?1", -1,
                                         &count, NULL), SQLITE_OK);
@@ -621,6 +624,131 @@ static void test_rank_counts_all_matches(void **state)
     sqlite3_finalize(count);
 }
 
+/* ---- vn_expand and phrase groups ---- */
+
+/* vn_spelling as vn_store reads it, for vn_expand. */
+static int test_spellings(void *ctx, const char *word, size_t n, vn_buf *list, size_t *count,
+                          vn_err *err)
+{
+    (void)ctx;
+    (void)err;
+    sqlite3_stmt *st = NULL;
+    int rc = VN_OK;
+    *count = 0;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT canon FROM vn_spelling WHERE fold = ?1",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, word, (int)n, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        vn_buf_add_rc(list, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                      &rc);
+        vn_buf_add_rc(list, "", 1, &rc);
+        (*count)++;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Every row of match with its rank key and snippet, in rowid order, as
+ * one text: "id key snippet\n"... */
+static void rows_of(const char *match, const char *groups, vn_buf *out)
+{
+    sqlite3_stmt *st = NULL;
+    vn_buf_reset(out);
+    assert_int_equal(sqlite3_prepare_v2(db,
+        "SELECT rowid, vn_rank(f, 'f', NULL, ?2, 1.0, 5.0), vn_snippet(f, 12, ?2)"
+        " FROM f WHERE f MATCH ?1 ORDER BY rowid", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    if (groups != NULL)
+        sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        assert_int_equal(vn_buf_printf(out, "%lld %.9g %s\n", sqlite3_column_int64(st, 0),
+                                       sqlite3_column_double(st, 1),
+                                       (const char *)sqlite3_column_text(st, 2)), VN_OK);
+    if (rc != SQLITE_DONE)
+        fail_msg("%s: %s", match, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+}
+
+/* A lone word typed without marks becomes an OR of its spellings, and
+ * with its groups the rows, their rank keys and their snippets are
+ * exactly those of the colocated synonyms; phrases, prefixes and words
+ * with marks stay as they are. */
+static void test_expand_same_results(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *match;
+        int expands;
+    } cases[] = {
+        { "\"bien\"", 1 },
+        { "\"tinh\" AND \"bien\" AND \"che\"", 1 },
+        { "\"Bien\" AND \"gian\"", 1 },
+        { "title : \"bien\"", 1 },
+        { "\"tinh\" NOT \"bien\"", 1 },
+        { "(\"bien\" OR \"che\") AND \"tinh\"", 1 },
+        { "\"tinh gian\" AND \"bien\"", 1 },
+        { "\"tinh gian bien che\"", 0 },
+        { "\"bie\" *", 0 },
+        { "\"biên\" AND \"chế\"", 0 },
+        { "\"tinh\"", 0 },
+        { "\"tinh\"\"\" AND \"bien\"", 1 },
+        { "\"\x06" "bien\"", 0 },
+    };
+    add_row("Biển đảo", "Tinh giản biên chế gắn với biến đổi; biển xanh. Tinh gian, bien che.");
+    add_row("Biên giới", "Biến chế tinh giản: biển, biên, biến. Chế độ tinh giản biên chế.");
+    vn_norm *nm = NULL;
+    vn_err err;
+    assert_int_equal(vn_norm_open(&nm, &err), VN_OK);
+    vn_buf m = VN_BUF_INIT, g = VN_BUF_INIT, a = VN_BUF_INIT, b = VN_BUF_INIT;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        assert_int_equal(vn_expand(nm, cases[k].match, test_spellings, NULL, &m, &g, &err),
+                         VN_OK);
+        if (cases[k].expands != (g.len > 0))
+            fail_msg("%s: expanded to %s (groups '%s')", cases[k].match, m.data,
+                     g.data ? g.data : "");
+        if (!cases[k].expands)
+            assert_string_equal(m.data, cases[k].match);
+        rows_of(cases[k].match, NULL, &a);
+        rows_of(m.data, g.len > 0 ? g.data : NULL, &b);
+        assert_true(a.len > 0 || strstr(cases[k].match, "NOT") != NULL);
+        if (strcmp(a.data ? a.data : "", b.data ? b.data : "") != 0)
+            fail_msg("%s -> %s (groups %s):\n%s\nagainst\n%s", cases[k].match, m.data,
+                     g.data ? g.data : "", a.data ? a.data : "", b.data ? b.data : "");
+    }
+    /* the shape, spellings in vn_spelling's order */
+    assert_int_equal(vn_expand(nm, "\"bien\" AND \"tinh\"", test_spellings, NULL, &m, &g,
+                               &err), VN_OK);
+    assert_string_equal(m.data, "(\"\x06" "bien\" OR \"\x06" "biên\" OR \"\x06" "biến\" OR \"\x06"
+                                "biển\") AND \"tinh\"");
+    assert_string_equal(g.data, "0 0 0 0 1 ");
+    vn_buf_free(&m);
+    vn_buf_free(&g);
+    vn_buf_free(&a);
+    vn_buf_free(&b);
+    vn_norm_close(nm);
+}
+
+/* Groups that do not fit the query are ignored, never trusted. */
+static void test_bad_groups_ignored(void **state)
+{
+    (void)state;
+    static const char *const bad[] = { "", "0", "0 1 2", "x y", "5 0", "-1 0", "0 99999999999",
+                                       "0,1", "1 1" };
+    vn_buf a = VN_BUF_INIT, b = VN_BUF_INIT;
+    const char *match = "\"tinh\" AND \"biên\"";
+    rows_of(match, NULL, &a);
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        rows_of(match, bad[k], &b);
+        if (strcmp(bad[k], "1 1") == 0) /* fits: one group of both */
+            continue;
+        if (strcmp(a.data, b.data) != 0)
+            fail_msg("groups '%s' changed the results", bad[k]);
+    }
+    vn_buf_free(&a);
+    vn_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -647,6 +775,8 @@ int main(void)
         cmocka_unit_test(test_ranking_prefers_adjacent),
         cmocka_unit_test(test_rank_matches_bm25),
         cmocka_unit_test(test_rank_counts_all_matches),
+        cmocka_unit_test(test_expand_same_results),
+        cmocka_unit_test(test_bad_groups_ignored),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -11,10 +11,15 @@
  *    user typed leaks out of the quotes), with one string per counted
  *    item;
  *  - FTS5 accepts it and the query runs to the end without an error;
- *    every snippet is valid UTF-8. */
+ *    every snippet is valid UTF-8;
+ *  - vn_expand's rewrite (lone accent-free words as an OR of their
+ *    spellings) with its phrase groups gives the same rows, with the same
+ *    vn_rank keys and the same snippets, as the expression it rewrote. */
 #include "fuzz.h"
 #include "../match_check.h"
 
+#include "vn_expand.h"
+#include "vn_norm.h"
 #include "vn_query.h"
 #include "vn_snip.h"
 #include "vn_tok.h"
@@ -23,7 +28,8 @@
 #include <string.h>
 
 static sqlite3 *db;
-static sqlite3_stmt *search;
+static sqlite3_stmt *search, *ranked, *spell;
+static vn_norm *nm;
 
 
 static void run(const char *match)
@@ -39,6 +45,66 @@ static void run(const char *match)
     FUZZ_CHECK(rc == SQLITE_DONE, "FTS5 rejected <%s>: %s", match, sqlite3_errmsg(db));
     sqlite3_reset(search);
     sqlite3_clear_bindings(search);
+}
+
+/* vn_spelling, as vn_store reads it, for vn_expand. */
+static int spellings(void *ctx, const char *word, size_t n, vn_buf *list, size_t *count,
+                     vn_err *err)
+{
+    (void)ctx;
+    (void)err;
+    int rc = VN_OK;
+    *count = 0;
+    sqlite3_bind_text(spell, 1, word, (int)n, SQLITE_STATIC);
+    while (sqlite3_step(spell) == SQLITE_ROW) {
+        vn_buf_add_rc(list, sqlite3_column_text(spell, 0),
+                      (size_t)sqlite3_column_bytes(spell, 0), &rc);
+        vn_buf_add_rc(list, "", 1, &rc);
+        (*count)++;
+    }
+    sqlite3_reset(spell);
+    return rc;
+}
+
+/* Every row of match: "rowid key snippet\n", in rowid order. */
+static void rows_of(const char *match, const char *groups, vn_buf *out)
+{
+    vn_buf_reset(out);
+    int rc = sqlite3_bind_text(ranked, 1, match, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK && groups != NULL)
+        rc = sqlite3_bind_text(ranked, 2, groups, -1, SQLITE_STATIC);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(ranked)) == SQLITE_ROW) {
+        FUZZ_CHECK(vn_buf_printf(out, "%lld %.9g %s\n", sqlite3_column_int64(ranked, 0),
+                                 sqlite3_column_double(ranked, 1),
+                                 (const char *)sqlite3_column_text(ranked, 2)) == VN_OK,
+                   "out of memory");
+        rc = SQLITE_OK;
+    }
+    FUZZ_CHECK(rc == SQLITE_DONE, "FTS5 rejected <%s>: %s", match, sqlite3_errmsg(db));
+    sqlite3_reset(ranked);
+    sqlite3_clear_bindings(ranked);
+}
+
+/* The rewrite finds what the original finds, ranked and cut the same. */
+static void check_expand(const char *match)
+{
+    vn_buf m = VN_BUF_INIT, g = VN_BUF_INIT, a = VN_BUF_INIT, b = VN_BUF_INIT;
+    vn_err err;
+    int rc = vn_expand(nm, match, spellings, NULL, &m, &g, &err);
+    FUZZ_CHECK(rc == VN_OK, "vn_expand failed: %d %s", rc, err.msg);
+    FUZZ_CHECK(g.len > 0 || strcmp(m.data, match) == 0, "changed without groups: <%s>", m.data);
+    if (g.len > 0) {
+        FUZZ_CHECK(count_strings(m.data) > count_strings(match), "<%s> grew no phrase", m.data);
+        rows_of(match, NULL, &a);
+        rows_of(m.data, g.data, &b);
+        FUZZ_CHECK(strcmp(a.data ? a.data : "", b.data ? b.data : "") == 0,
+                   "<%s> -> <%s> (groups %s):\n%s\nagainst\n%s", match, m.data, g.data,
+                   a.data ? a.data : "", b.data ? b.data : "");
+    }
+    vn_buf_free(&m);
+    vn_buf_free(&g);
+    vn_buf_free(&a);
+    vn_buf_free(&b);
 }
 
 static void exec(const char *sql)
@@ -79,6 +145,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     }
     exec("COMMIT;");
+    if (vn_norm_open(&nm, &err) != VN_OK
+        || sqlite3_prepare_v2(db, "SELECT canon FROM vn_spelling WHERE fold = ?1", -1, &spell,
+                              NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "SELECT rowid, vn_rank(f, 'f', NULL, ?2, 10.0, 1.0),"
+                                  " vn_snippet(f, 12, ?2) FROM f WHERE f MATCH ?1 ORDER BY rowid",
+                              -1, &ranked, NULL) != SQLITE_OK) {
+        fprintf(stderr, "setup: %s\n", sqlite3_errmsg(db));
+        abort();
+    }
     if (sqlite3_prepare_v2(db, "SELECT rowid, vn_snippet(f, 12),"
                                 " bm25(f, 10.0, 1.0) * (1.0 + 2.0 * vn_proximity(f)) AS s"
                                 " FROM f WHERE f MATCH ?1 ORDER BY s",
@@ -110,6 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(!q.has_or || strstr(q.match, " OR ") != NULL, "has_or without OR in <%s>",
                q.match);
     run(q.match);
+    check_expand(q.match);
     vn_query_free(&q);
     return 0;
 }
