@@ -655,6 +655,7 @@ typedef struct url_root {
 struct vn_urlmap {
     url_root *r;
     size_t n, cap;
+    const char *key; /* vn_meta key prefix: URL_KEY or VN_SELECTOR_KEY */
 };
 
 void vn_urlmap_free(vn_urlmap *m)
@@ -690,15 +691,24 @@ static int urlmap_add(vn_urlmap *m, const char *root, const char *url)
 
 int vn_urlmap_load(vn_store *st, vn_urlmap **out, vn_err *err)
 {
+    return vn_rootmap_load(st, URL_KEY, out, err);
+}
+
+int vn_rootmap_load(vn_store *st, const char *key, vn_urlmap **out, vn_err *err)
+{
     sqlite3 *db = vn_store_db(st);
     sqlite3_stmt *s = NULL;
     vn_urlmap *m = calloc(1, sizeof *m);
-    const char *sql = "SELECT substr(key, length('" URL_KEY "') + 1), value FROM vn_meta"
-                      " WHERE key >= '" URL_KEY "/' AND key < '" URL_KEY "0'";
+    const char *sql = "SELECT substr(key, length(?1) + 1), value FROM vn_meta"
+                      " WHERE key >= ?1 || '/' AND key < ?1 || '0'";
     *out = NULL;
     int rc = m != NULL ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
+    if (rc == VN_OK)
+        m->key = key;
     if (rc == VN_OK && sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        rc = sql_error(db, "cannot read the base URLs", err);
+        rc = sql_error(db, "cannot read the folder settings in vn_meta", err);
+    if (rc == VN_OK)
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     int step = SQLITE_DONE;
     while (rc == VN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *root = (const char *)sqlite3_column_text(s, 0);
@@ -707,7 +717,7 @@ int vn_urlmap_load(vn_store *st, vn_urlmap **out, vn_err *err)
             rc = vn_err_set(err, VN_ENOMEM, "out of memory");
     }
     if (rc == VN_OK && step != SQLITE_DONE)
-        rc = sql_error(db, "cannot read the base URLs", err);
+        rc = sql_error(db, "cannot read the folder settings in vn_meta", err);
     sqlite3_finalize(s);
     if (rc != VN_OK)
         vn_urlmap_free(m);
@@ -768,7 +778,7 @@ int vn_urlmap_save(vn_urlmap *m, vn_store *st, vn_err *err)
         if (!e->dirty)
             continue;
         vn_buf key = VN_BUF_INIT;
-        rc = vn_buf_printf(&key, URL_KEY "%s", e->root) == VN_OK
+        rc = vn_buf_printf(&key, "%s%s", m->key, e->root) == VN_OK
                  ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
         if (rc == VN_OK && *e->url != '\0') {
             rc = vn_store_meta_set(st, key.data, e->url, err);

@@ -88,6 +88,13 @@ typedef struct vn_urlmap vn_urlmap;
 int vn_urlmap_load(vn_store *st, vn_urlmap **out, vn_err *err);
 void vn_urlmap_free(vn_urlmap *m);
 
+/* The same kind of table, root -> text, kept in vn_meta under another
+ * key prefix (a constant string): VN_SELECTOR_KEY holds the
+ * --content-selector each root was last read with, so that a different
+ * one reads the root again (vn_urlmap_set and _save as for URLs). */
+#define VN_SELECTOR_KEY "content_selector:"
+int vn_rootmap_load(vn_store *st, const char *key, vn_urlmap **out, vn_err *err);
+
 /* Is url a base URL we accept: scheme://something, no spaces or control
  * characters? ("" is accepted: it removes a mapping.) */
 int vn_urlmap_valid(const char *url);

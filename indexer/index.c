@@ -47,6 +47,7 @@ typedef struct run {
     vn_buf unseen;          /* paths that could not be walked, each NUL-terminated:
                                the sweep keeps what the index holds under them */
     vn_urlmap *urls;        /* --base-url table */
+    vn_urlmap *selectors;   /* --content-selector each root was read with */
     vn_buf url;             /* scratch: one article's URL */
     int force;              /* read every file of this root again (its URL changed) */
     int64_t racy_from;      /* the run's first second: see stored_mtime */
@@ -775,9 +776,11 @@ static void resolve_roots(run *r, char *const *paths, size_t npaths, char **root
     }
 }
 
-/* --base-url: map each root (a file's own folder, for a file) to the URL.
- * OUT: forced[i] is 1 where the URL changed, so root i is read again. */
-static int map_roots(run *r, char **roots, size_t npaths, int *forced, vn_err *err)
+/* Map each root (a file's own folder, for a file) to value in m: the URL
+ * of --base-url, or the --content-selector ("" for none). OUT: forced[i]
+ * is set to 1 where the value changed, so root i is read again. */
+static int map_roots(vn_urlmap *m, const char *value, char **roots, size_t npaths,
+                     int *forced, vn_err *err)
 {
     int rc = VN_OK;
     vn_buf dir = VN_BUF_INIT;
@@ -791,8 +794,10 @@ static int map_roots(run *r, char **roots, size_t npaths, int *forced, vn_err *e
         char *slash = strrchr(dir.data, '/');
         if (rc == VN_OK && stat(roots[i], &sb) == 0 && !S_ISDIR(sb.st_mode) && slash != NULL)
             slash[slash == dir.data] = '\0'; /* "/a/b.txt" -> "/a", "/b.txt" -> "/" */
+        int changed = 0;
         if (rc == VN_OK)
-            rc = vn_urlmap_set(r->urls, dir.data, r->opts->base_url, &forced[i], err);
+            rc = vn_urlmap_set(m, dir.data, value, &changed, err);
+        forced[i] |= changed;
     }
     vn_buf_free(&dir);
     return rc;
@@ -833,8 +838,13 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
         rc = vn_urlmap_load(st, &r.urls, err);
     if (rc == VN_OK)
         resolve_roots(&r, paths, npaths, roots);
+    if (rc == VN_OK)
+        rc = vn_rootmap_load(st, VN_SELECTOR_KEY, &r.selectors, err);
     if (rc == VN_OK && opts->base_url != NULL)
-        rc = map_roots(&r, roots, npaths, forced, err);
+        rc = map_roots(r.urls, opts->base_url, roots, npaths, forced, err);
+    if (rc == VN_OK)
+        rc = map_roots(r.selectors, opts->content_selector ? opts->content_selector : "", roots,
+                       npaths, forced, err);
     if (rc == VN_OK)
         rc = walk_roots(&r, roots, npaths, forced, err);
     if (r.seen.len > sizeof(int64_t))
@@ -842,11 +852,14 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
     for (size_t i = 0; rc == VN_OK && i < npaths; i++)
         if (roots[i] != NULL)
             rc = sweep(&r, roots[i], err);
-    /* The URL table last: a run that dies before here is redone in full. */
-    if (rc == VN_OK && opts->base_url != NULL)
+    /* The URL and selector tables last: a run that dies before here is
+     * redone in full. */
+    if (rc == VN_OK)
         rc = batch_open(&r, err);
     if (rc == VN_OK && opts->base_url != NULL)
         rc = vn_urlmap_save(r.urls, st, err);
+    if (rc == VN_OK)
+        rc = vn_urlmap_save(r.selectors, st, err);
     if (rc == VN_OK)
         rc = batch_close(&r, err);
     if (rc != VN_OK)
@@ -859,6 +872,7 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
     free(roots);
     free(forced);
     vn_urlmap_free(r.urls);
+    vn_urlmap_free(r.selectors);
     vn_buf_free(&r.seen);
     vn_buf_free(&r.dirs);
     vn_buf_free(&r.unseen);

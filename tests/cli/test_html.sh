@@ -106,6 +106,23 @@ if "$VNINDEX" --help | grep -q -- --content-selector; then
         "$("$VNQUERY" --db "$TMP/sel.db" --json "thống kê" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" 1
     equals "--content-selector: the others are not" \
         "$("$VNQUERY" --db "$TMP/sel.db" --json "Quang cảnh" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" 0
+    # Another selector, or none, reads the folder again; the same does not.
+    S=$TMP/selpages SEL="//div[@id='noidung']/p[1]"
+    mkdir -p "$S"
+    cp "$A/portal-article.html" "$S/"
+    total() { "$VNQUERY" --db "$TMP/sel3.db" --json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+    "$VNINDEX" --db "$TMP/sel3.db" --content-selector "$SEL" "$S" >/dev/null 2>&1
+    equals "selector: text outside it not indexed" "$(total "số hóa")" 0
+    out=$("$VNINDEX" --db "$TMP/sel3.db" "$S" 2>&1)
+    contains "selector dropped: the page is read again" "$out" "0 added, 1 updated, 0 removed, 0 unchanged"
+    equals "selector dropped: the whole article indexed" "$(total "số hóa")" 1
+    out=$("$VNINDEX" --db "$TMP/sel3.db" "$S" 2>&1)
+    contains "no selector again: nothing read" "$out" "0 added, 0 updated, 0 removed, 1 unchanged"
+    out=$("$VNINDEX" --db "$TMP/sel3.db" --content-selector "$SEL" "$S" 2>&1)
+    contains "selector back: read again" "$out" "0 added, 1 updated, 0 removed, 0 unchanged"
+    equals "selector back: only the selection indexed" "$(total "số hóa")" 0
+    out=$("$VNINDEX" --db "$TMP/sel3.db" --content-selector "$SEL" "$S" 2>&1)
+    contains "same selector: nothing read" "$out" "0 added, 0 updated, 0 removed, 1 unchanged"
     out=$("$VNINDEX" --db "$TMP/sel2.db" --content-selector "//div[" "$A" 2>&1); rc=$?
     equals "bad --content-selector: exit 2" "$rc" 2
     contains "bad --content-selector: named" "$out" "bad XPath in content selector '//div['"
