@@ -5,6 +5,8 @@
 #include "index.h"
 #include "vn_store.h"
 
+#include <sqlite3.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -50,8 +52,9 @@ static const char usage[] =
     "DB.lock, next to it.\n"
     "\n"
     "  --db FILE        the index (default: $VNSEARCH_DB, else vnsearch.db)\n"
-    "  --rebuild        drop everything and index again from scratch; repairs a\n"
-    "                   damaged index (a file that --check rejects is replaced)\n"
+    "  --rebuild        index again from scratch into DB.rebuild, then put that in\n"
+    "                   place in one step (searches see the old index until\n"
+    "                   then); repairs a damaged index\n"
     "  --base-url URL   public address of the files under each PATH, for articles\n"
     "                   that carry no URL of their own: PATH/a/b.html becomes\n"
     "                   URL/a/b.html (percent-encoded). Remembered by the index\n"
@@ -230,24 +233,71 @@ static int remove_db(const char *db, vn_err *err)
     return VN_OK;
 }
 
-/* --rebuild: empty the index in place when it is sound (searches go on
- * seeing the file); when it is from another version or damaged, replace
- * the file, provided it is an SQLite file at all. OUT: *st. */
-static int open_rebuilt(const char *db, vn_store **st, vn_err *err)
+/* Copy the database at from over the one at to in one write transaction
+ * (SQLite's backup API): readers of `to` see the old index until the
+ * commit and the new one after, never a mixture. Falls back to replacing
+ * the file (rename) when the copy cannot be made: `to` damaged beyond
+ * what the backup can write over, or made with another page size. */
+static int copy_over(const char *from, const char *to, vn_err *err)
 {
-    int rc = vn_store_open(db, VN_STORE_WRITE, st, err);
-    if (rc == VN_OK)
-        rc = vn_store_reset(*st, err);
-    if (rc == VN_OK || rc == VN_EBUSY || rc == VN_ENOMEM)
-        return rc;
-    vn_store_close(*st);
-    *st = NULL;
-    if (!looks_like_sqlite(db))
+    sqlite3 *src = NULL, *dst = NULL;
+    int rc = sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(dst, 10000);
+        sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+        rc = b != NULL ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
+        int fin = b != NULL ? sqlite3_backup_finish(b) : SQLITE_OK;
+        rc = rc == SQLITE_DONE ? fin : rc;
+    }
+    if (rc == SQLITE_OK) /* the copy sits in the -wal: fold what readers allow */
+        sqlite3_exec(dst, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    if (rc == SQLITE_OK)
+        return VN_OK;
+    if (rc != SQLITE_READONLY && rc != SQLITE_CORRUPT && rc != SQLITE_NOTADB)
+        return vn_err_set(err, rc == SQLITE_BUSY ? VN_EBUSY : VN_EDB,
+                          "cannot copy the rebuilt index over %s: %s (it is unchanged)", to,
+                          sqlite3_errstr(rc));
+    int io = remove_db(to, err);
+    if (io == VN_OK && rename(from, to) != 0)
+        io = vn_err_set(err, VN_EIO, "cannot move %s to %s: %s", from, to, strerror(errno));
+    return io;
+}
+
+/* --rebuild: index from scratch into DB.rebuild, then copy that over DB
+ * in one transaction, so that searches go on seeing the old index until
+ * the new one is whole, and a run that fails or dies leaves DB as it was
+ * (the next --rebuild removes what it left). A file that is not an
+ * SQLite database is left alone. Needs room for a second index. */
+static int rebuild(cli *c, index_counts *n, time_t started, double t0, int *merged, vn_err *err)
+{
+    char tmp[4096];
+    vn_store *st = NULL;
+    struct stat sb;
+    int exists = stat(c->db, &sb) == 0;
+    if (exists && !looks_like_sqlite(c->db))
         return vn_err_set(err, VN_EDB, "%s is not an SQLite database, so --rebuild leaves it "
-                          "alone: remove it or choose another --db", db);
-    rc = remove_db(db, err);
+                          "alone: remove it or choose another --db", c->db);
+    if (snprintf(tmp, sizeof tmp, "%s.rebuild", c->db) >= (int)sizeof tmp)
+        return vn_err_set(err, VN_EINVAL, "path too long: %s", c->db);
+    const char *into = exists ? tmp : c->db;
+    int rc = exists ? remove_db(tmp, err) : VN_OK;
     if (rc == VN_OK)
-        rc = vn_store_open(db, VN_STORE_WRITE, st, err);
+        rc = vn_store_open(into, VN_STORE_WRITE, &st, err);
+    if (rc == VN_OK)
+        rc = index_run(st, c->paths, c->npaths, &c->opts, n, err);
+    if (rc == VN_OK)
+        rc = vn_admin_finish_run(st, n, started, seconds() - t0, merged, err);
+    vn_store_close(st); /* checkpoints: the whole index in one file */
+    if (rc == VN_OK && exists)
+        rc = copy_over(tmp, c->db, err);
+    if (exists) {
+        vn_err ignored;
+        remove_db(tmp, &ignored);
+    }
     return rc;
 }
 
@@ -268,12 +318,16 @@ static int cmd_index(cli *c, vn_store **st, vn_err *err)
     index_counts n = {0};
     int merged = 0;
     c->opts.progress = !c->opts.quiet && isatty(STDERR_FILENO);
-    int rc = c->rebuild ? open_rebuilt(c->db, st, err)
-                        : vn_store_open(c->db, VN_STORE_WRITE, st, err);
-    if (rc == VN_OK)
-        rc = index_run(*st, c->paths, c->npaths, &c->opts, &n, err);
-    if (rc == VN_OK)
-        rc = vn_admin_finish_run(*st, &n, started, seconds() - t0, &merged, err);
+    int rc;
+    if (c->rebuild) {
+        rc = rebuild(c, &n, started, t0, &merged, err);
+    } else {
+        rc = vn_store_open(c->db, VN_STORE_WRITE, st, err);
+        if (rc == VN_OK)
+            rc = index_run(*st, c->paths, c->npaths, &c->opts, &n, err);
+        if (rc == VN_OK)
+            rc = vn_admin_finish_run(*st, &n, started, seconds() - t0, &merged, err);
+    }
     if (rc != VN_OK)
         return fail(status_of(rc), err);
     summary(c, &n, t0);

@@ -129,6 +129,35 @@ equals "after: every article has the second word" "$(total "$DB" vanghaiba)" $N
 equals "after: none has the first" "$(total "$DB" vangmot)" 0
 echo "# $searches searches during the reindex; saw old: $seen_old, new: $seen_new"
 
+# --rebuild builds beside the index and puts the new one in place in one
+# step: searches meanwhile find every article, never an emptied index.
+"$VNINDEX" --db "$DB" --quiet --rebuild "$S" &
+indexer=$!
+searches=0 failed=0 partial=0
+while kill -0 "$indexer" 2>/dev/null; do
+    t=$(total "$DB" vanghaiba) || failed=$((failed + 1))
+    [ "$t" = $N ] || partial=$((partial + 1))
+    searches=$((searches + 1))
+done
+wait "$indexer"; rc=$?
+equals "--rebuild under searches: exit 0" "$rc" 0
+ok "searches ran during --rebuild ($searches of them)" test "$searches" -ge 3
+equals "no search failed during --rebuild" "$failed" 0
+equals "every search during --rebuild found all $N" "$partial" 0
+equals "after --rebuild: all there" "$(total "$DB" vanghaiba)" $N
+ok "after --rebuild: nothing left beside the index" test ! -e "$DB.rebuild" -a ! -e "$DB.rebuild-wal"
+# killed while it builds: the index is the old one, whole; the next run cleans up
+"$VNINDEX" --db "$DB" --quiet --rebuild "$S" &
+indexer=$!
+sleep 0.5
+kill -9 "$indexer" 2>/dev/null
+wait "$indexer" 2>/dev/null
+equals "--rebuild killed: the index still holds every article" "$(total "$DB" vanghaiba)" $N
+ok "--rebuild killed: --check passes" "$VNINDEX" --db "$DB" --quiet --check
+"$VNINDEX" --db "$DB" --quiet --rebuild "$S"
+ok "the next --rebuild removes what the killed one left" test ! -e "$DB.rebuild"
+equals "the next --rebuild: all there" "$(total "$DB" vanghaiba)" $N
+
 # ---- --stats --------------------------------------------------------------------
 
 DB=$TMP/stats.db
