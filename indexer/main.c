@@ -322,6 +322,10 @@ static int cmd_index(cli *c, vn_store **st, vn_err *err)
     if (c->rebuild) {
         rc = rebuild(c, &n, started, t0, &merged, err);
     } else {
+        char tmp[4096];
+        vn_err ignored; /* what a killed --rebuild left: the run lock says it is over */
+        if (snprintf(tmp, sizeof tmp, "%s.rebuild", c->db) < (int)sizeof tmp)
+            remove_db(tmp, &ignored);
         rc = vn_store_open(c->db, VN_STORE_WRITE, st, err);
         if (rc == VN_OK)
             rc = index_run(*st, c->paths, c->npaths, &c->opts, &n, err);

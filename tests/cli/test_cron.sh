@@ -152,10 +152,12 @@ indexer=$!
 sleep 0.5
 kill -9 "$indexer" 2>/dev/null
 wait "$indexer" 2>/dev/null
+ok "--rebuild killed: its work lies beside the index" test -e "$DB.rebuild"
 equals "--rebuild killed: the index still holds every article" "$(total "$DB" vanghaiba)" $N
 ok "--rebuild killed: --check passes" "$VNINDEX" --db "$DB" --quiet --check
+"$VNINDEX" --db "$DB" --quiet "$S"
+ok "the next run removes what the killed --rebuild left" test ! -e "$DB.rebuild"
 "$VNINDEX" --db "$DB" --quiet --rebuild "$S"
-ok "the next --rebuild removes what the killed one left" test ! -e "$DB.rebuild"
 equals "the next --rebuild: all there" "$(total "$DB" vanghaiba)" $N
 
 # ---- --stats --------------------------------------------------------------------
