@@ -10,11 +10,14 @@
 #   make test-crash   SIGKILL and power cuts while indexing (needs ../shared)
 #   make merge-bench  query time after 50 incremental runs (needs ../shared)
 
+# libmicrohttpd: headers only; `vnquery serve` loads it (query/mhd.h), so
+# that GnuTLS does not load with every search.
 PKGS     := sqlite3 icu-uc icu-i18n zlib libxml-2.0 libmicrohttpd
+LINK_PKGS := sqlite3 icu-uc icu-i18n zlib libxml-2.0
 CC       ?= cc
 OPT      ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -ldl
 CPPFLAGS += -Icommon -Iindexer -Iquery -D_GNU_SOURCE
 CFLAGS   += -std=c11 $(OPT) -Wall -Wextra -Werror -Wshadow -Wvla $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lpthread -lm

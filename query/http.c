@@ -19,6 +19,7 @@
  * embedded files is ever served, so no path can reach the file system. */
 #include "serve.h"
 
+#include "mhd.h"
 #include "out.h"
 #include "out_html.h"
 #include "search.h"
@@ -51,6 +52,9 @@
 #include <unistd.h>
 
 enum { EXIT_STOPPED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DB = 3 };
+
+/* libmicrohttpd, loaded by serve_main before the daemon starts (mhd.h). */
+static const vn_mhd *mhd;
 
 #define Q_MAX_BYTES 1000
 #define Q_MAX_TEXT "1000"
@@ -354,24 +358,24 @@ static void store_failed(reply *r, const char *path, int rc, const vn_err *err)
 
 static void add_headers(server *sv, struct MHD_Response *resp, const reply *r)
 {
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type ? r->type : text_type);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Content-Security-Policy", csp);
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+    mhd->add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type ? r->type : text_type);
+    mhd->add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    mhd->add_response_header(resp, "Content-Security-Policy", csp);
+    mhd->add_response_header(resp, "Referrer-Policy", "no-referrer");
+    mhd->add_response_header(resp, "X-Frame-Options", "DENY");
+    mhd->add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
                             r->cache_control ? r->cache_control : "no-store");
     if (r->etag[0])
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+        mhd->add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
     if (r->allow)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+        mhd->add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     if (r->retry_after) {
         char s[16];
         snprintf(s, sizeof s, "%d", r->retry_after);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, s);
+        mhd->add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, s);
     }
     if (atomic_load(&sv->stopping))
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+        mhd->add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
 /* Hand r to MHD (its body included) and note the status for the log. */
@@ -381,16 +385,16 @@ static enum MHD_Result send_reply(server *sv, struct MHD_Connection *c, request 
     size_t n;
     if (r->fixed != NULL) {
         n = r->nfixed;
-        resp = MHD_create_response_from_buffer(n, (void *)r->fixed, MHD_RESPMEM_PERSISTENT);
+        resp = mhd->create_response_from_buffer(n, (void *)r->fixed, MHD_RESPMEM_PERSISTENT);
     } else if (r->body.len > 0) {
         char *data = NULL;
         vn_buf_take(&r->body, &data, &n);
-        resp = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+        resp = mhd->create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
         if (resp == NULL)
             free(data);
     } else {
         n = 0;
-        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        resp = mhd->create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     }
     vn_buf_free(&r->body);
     if (resp == NULL)
@@ -398,8 +402,8 @@ static enum MHD_Result send_reply(server *sv, struct MHD_Connection *c, request 
     add_headers(sv, resp, r);
     rq->status = r->status;
     rq->bytes = n;
-    enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
-    MHD_destroy_response(resp);
+    enum MHD_Result ok = mhd->queue_response(c, (unsigned)r->status, resp);
+    mhd->destroy_response(resp);
     return ok;
 }
 
@@ -418,7 +422,7 @@ static const char *arg(struct MHD_Connection *c, const char *name, size_t *n)
 {
     const char *v = NULL;
     *n = 0;
-    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v, n)
+    if (mhd->lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v, n)
         != MHD_YES)
         return NULL;
     return v;
@@ -687,7 +691,7 @@ static void do_asset(struct MHD_Connection *c, const out_asset *a, reply *r)
     snprintf(r->etag, sizeof r->etag, "\"%016llx\"", (unsigned long long)h);
     r->type = a->type;
     r->cache_control = "no-cache";
-    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+    const char *inm = mhd->lookup_connection_value(c, MHD_HEADER_KIND,
                                                   MHD_HTTP_HEADER_IF_NONE_MATCH);
     if (inm != NULL && strcmp(inm, r->etag) == 0) {
         r->status = 304;
@@ -806,7 +810,7 @@ static void write_log(server *sv, struct MHD_Connection *c, const request *rq)
 {
     char ip[INET6_ADDRSTRLEN] = "-", when[40];
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        mhd->get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci != NULL && ci->client_addr != NULL) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
@@ -1004,7 +1008,7 @@ static int start(server *sv, const struct sockaddr_storage *ss)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG
                      | MHD_USE_AUTO | (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    sv->d = MHD_start_daemon(
+    sv->d = mhd->start_daemon(
         flags, 0, NULL, NULL, on_request, sv,
         MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(sv->o.threads > 1 ? sv->o.threads : 0),
@@ -1027,7 +1031,7 @@ static int start(server *sv, const struct sockaddr_storage *ss)
     else
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr, host,
                   sizeof host);
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *di = mhd->get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
     printf("vnquery serve: listening on http://%s%s%s:%u/ (%d threads, index %s)\n",
            ss->ss_family == AF_INET6 ? "[" : "", host, ss->ss_family == AF_INET6 ? "]" : "",
            di ? di->port : 0, sv->o.threads, sv->o.db);
@@ -1042,7 +1046,7 @@ static void stop(server *sv, int sig)
     fprintf(stderr, "vnquery serve: %s: finishing the requests in progress\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     atomic_store(&sv->stopping, 1);
-    MHD_socket ls = MHD_quiesce_daemon(sv->d);
+    MHD_socket ls = mhd->quiesce_daemon(sv->d);
     /* Refuse new connections at once rather than leave them waiting in
      * the backlog; the socket itself is closed after the daemon stops. */
     if (ls != MHD_INVALID_SOCKET)
@@ -1058,7 +1062,7 @@ static void stop(server *sv, int sig)
         quiet = atomic_load(&sv->inflight) > 0 ? 0 : quiet + 1;
     }
     int left = atomic_load(&sv->inflight);
-    MHD_stop_daemon(sv->d);
+    mhd->stop_daemon(sv->d);
     sv->d = NULL;
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
@@ -1085,7 +1089,7 @@ static int open_log(server *sv)
 static void teardown(server *sv)
 {
     if (sv->d != NULL)
-        MHD_stop_daemon(sv->d);
+        mhd->stop_daemon(sv->d);
     for (int i = 0; sv->pool != NULL && i < sv->o.threads; i++) {
         worker_close(&sv->pool[i]);
         pthread_mutex_destroy(&sv->pool[i].lock);
@@ -1142,6 +1146,10 @@ int serve_main(int argc, char **argv)
     if (search_syn_load(o.synonyms, &sv->syn, &err) != VN_OK) {
         fprintf(stderr, "vnquery serve: %s\n", err.msg);
         code = EXIT_USAGE;
+    }
+    if (code == EXIT_STOPPED && (mhd = vn_mhd_load(&err)) == NULL) {
+        fprintf(stderr, "vnquery serve: error: %s\n", err.msg);
+        code = EXIT_FAILED;
     }
     if (code == EXIT_STOPPED)
         code = open_pool(sv);

@@ -85,7 +85,7 @@ for t in "${targets[@]}"; do
        || [ "$OUT/libvn.a" -nt "$bin" ]; then
         # shellcheck disable=SC2086
         $CC $CFLAGS -Wall -Wextra -Werror -fsanitize=fuzzer -o "$bin" "$src" \
-            "$OUT/libvn.a" $PKG_LIBS -lpthread -lm \
+            "$OUT/libvn.a" $PKG_LIBS -ldl -lpthread -lm \
             || { echo "fuzz: cannot build $bin" >&2; exit 1; }
     fi
 done

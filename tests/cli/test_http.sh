@@ -58,6 +58,12 @@ if ! start_server "$TMP/serve.out" --threads 2 --access-log "$TMP/access.log"; t
 fi
 pass "server starts and says where it listens"
 contains "listens on loopback" "$U" "http://127.0.0.1:"
+# libmicrohttpd (and GnuTLS behind it) load only when serving, so that a
+# command-line search does not pay for them
+if command -v ldd >/dev/null; then
+    equals "vnquery links neither libmicrohttpd nor GnuTLS" \
+        "$(ldd "$VNQUERY" | grep -cE 'libmicrohttpd|libgnutls')" 0
+fi
 
 # ---- /healthz, /api/search ------------------------------------------------------------
 
