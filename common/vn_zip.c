@@ -8,6 +8,8 @@
 #include <assert.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <zlib.h>
 
 #define ZIP_FORMAT 1                     /* the only format byte we write or read */
@@ -75,22 +77,39 @@ static int has_dict(const vn_zip_dict *dict)
     return dict != NULL && dict->n > 0;
 }
 
+/* A deflate state at level with dict loaded (or none), in *zs. */
+static int deflate_start(z_stream *zs, int level, const vn_zip_dict *dict, vn_err *err)
+{
+    memset(zs, 0, sizeof *zs);
+    int zrc = deflateInit(zs, level);
+    if (zrc != Z_OK)
+        return zlib_fail(err, "deflateInit", zrc, zs);
+    if (has_dict(dict)) {
+        zrc = deflateSetDictionary(zs, dict->data, (uInt)dict->n);
+        if (zrc != Z_OK) {
+            deflateEnd(zs);
+            return zlib_fail(err, "deflateSetDictionary", zrc, zs);
+        }
+    }
+    return VN_OK;
+}
+
 /* Deflate n bytes at src into out (room for cap bytes); *nout gets the
- * stream's size. */
+ * stream's size. The state comes from a copy of primed, else is made. */
 static int deflate_into(const void *src, size_t n, int level, const vn_zip_dict *dict,
-                        unsigned char *out, size_t cap, size_t *nout,
+                        z_stream *primed, unsigned char *out, size_t cap, size_t *nout,
                         vn_err *err)
 {
-    z_stream zs = {0};
-    int zrc = deflateInit(&zs, level);
-    if (zrc != Z_OK)
-        return zlib_fail(err, "deflateInit", zrc, &zs);
-    if (has_dict(dict)) {
-        zrc = deflateSetDictionary(&zs, dict->data, (uInt)dict->n);
-        if (zrc != Z_OK) {
-            deflateEnd(&zs);
-            return zlib_fail(err, "deflateSetDictionary", zrc, &zs);
-        }
+    z_stream zs;
+    int zrc;
+    if (primed != NULL) {
+        memset(&zs, 0, sizeof zs);
+        if ((zrc = deflateCopy(&zs, primed)) != Z_OK)
+            return zlib_fail(err, "deflateCopy", zrc, &zs);
+    } else {
+        int rc = deflate_start(&zs, level, dict, err);
+        if (rc != VN_OK)
+            return rc;
     }
     zs.next_in = src;
     zs.avail_in = (uInt)n;
@@ -111,8 +130,75 @@ int vn_zip_pack(const void *src, size_t n, int level, vn_buf *dst,
     return vn_zip_pack_dict(src, n, level, NULL, dst, err);
 }
 
+static int pack(const void *src, size_t n, int level, const vn_zip_dict *dict,
+                z_stream *primed, vn_buf *dst, vn_err *err);
+
 int vn_zip_pack_dict(const void *src, size_t n, int level, const vn_zip_dict *dict,
                      vn_buf *dst, vn_err *err)
+{
+    return pack(src, n, level, dict, NULL, dst, err);
+}
+
+struct vn_zip_packer {
+    z_stream primed;  /* dictionary loaded, no input yet */
+    unsigned char *data; /* the dictionary's copy */
+    vn_zip_dict dict;
+    int level;
+};
+
+int vn_zip_packer_open(const vn_zip_dict *dict, int level, vn_zip_packer **out, vn_err *err)
+{
+    *out = NULL;
+    if (level < 0 || level > 9)
+        return vn_err_set(err, VN_EINVAL, "zlib level %d out of range 0-9", level);
+    if (has_dict(dict) && dict->n > VN_ZIP_DICT_MAX)
+        return vn_err_set(err, VN_EINVAL, "zlib dictionary of %zu bytes (limit %d)",
+                          dict->n, VN_ZIP_DICT_MAX);
+    vn_zip_packer *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    p->level = level;
+    if (has_dict(dict)) {
+        p->data = malloc(dict->n);
+        if (p->data == NULL) {
+            free(p);
+            return vn_err_set(err, VN_ENOMEM, "out of memory");
+        }
+        memcpy(p->data, dict->data, dict->n);
+        p->dict = (vn_zip_dict){p->data, dict->n, dict->id};
+    }
+    int rc = deflate_start(&p->primed, level, &p->dict, err);
+    if (rc != VN_OK) {
+        free(p->data);
+        free(p);
+        return rc;
+    }
+    *out = p;
+    return VN_OK;
+}
+
+int vn_zip_packer_pack(vn_zip_packer *p, const void *src, size_t n, vn_buf *dst,
+                       vn_err *err)
+{
+    return pack(src, n, p->level, &p->dict, &p->primed, dst, err);
+}
+
+uint32_t vn_zip_packer_dict_id(const vn_zip_packer *p)
+{
+    return p != NULL && has_dict(&p->dict) ? p->dict.id : 0;
+}
+
+void vn_zip_packer_close(vn_zip_packer *p)
+{
+    if (p == NULL)
+        return;
+    deflateEnd(&p->primed);
+    free(p->data);
+    free(p);
+}
+
+static int pack(const void *src, size_t n, int level, const vn_zip_dict *dict,
+                z_stream *primed, vn_buf *dst, vn_err *err)
 {
     assert(dst != NULL && (src != NULL || n == 0));
     if (level < 0 || level > 9)
@@ -136,7 +222,7 @@ int vn_zip_pack_dict(const void *src, size_t n, int level, const vn_zip_dict *di
     size_t nhead = 1 + put_varint(out + 1, n);
 
     size_t nz = 0;
-    int rc = deflate_into(src, n, level, dict, out + nhead, bound, &nz, err);
+    int rc = deflate_into(src, n, level, dict, primed, out + nhead, bound, &nz, err);
     if (rc == VN_OK)
         dst->len += nhead + nz;
     dst->data[dst->len] = '\0';

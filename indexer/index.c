@@ -278,6 +278,7 @@ typedef struct worker_bufs {
     vn_buf raw, text;
     vn_zip_dict dict;      /* what bodies are compressed against (none: n == 0) */
     const index_opts *opts; /* borrowed from the run */
+    vn_zip_packer *packer; /* loaded with dict, or NULL */
 } worker_bufs;
 
 /* Read the whole file into raw. Returns 0, or an errno value. */
@@ -397,8 +398,16 @@ static void job_prepare(job *j, worker_bufs *w)
     if (missed && !w->opts->quiet)
         vn_buf_printf(&j->msg, "vnindex: %s: --content-selector matched nothing; the article"
                       " was found by text density\n", j->path);
-    if (vn_zip_pack_dict(j->art.body, j->art.body_len, VN_ZIP_LEVEL, &w->dict, &j->z, &err)
-        != VN_OK) {
+    /* a packer for the dictionary in force (one is trained mid-run) */
+    uint32_t id = w->dict.n > 0 ? w->dict.id : 0;
+    rc = VN_OK;
+    if (w->packer == NULL || vn_zip_packer_dict_id(w->packer) != id) {
+        vn_zip_packer_close(w->packer);
+        rc = vn_zip_packer_open(&w->dict, VN_ZIP_LEVEL, &w->packer, &err);
+    }
+    if (rc == VN_OK)
+        rc = vn_zip_packer_pack(w->packer, j->art.body, j->art.body_len, &j->z, &err);
+    if (rc != VN_OK) {
         snprintf(reason, sizeof reason, "%s, skipped", err.msg);
         job_fail(j, reason);
     }
@@ -407,7 +416,7 @@ static void job_prepare(job *j, worker_bufs *w)
 static void *worker_main(void *arg)
 {
     run *r = arg;
-    worker_bufs w = {VN_BUF_INIT, VN_BUF_INIT, {0}, r->opts};
+    worker_bufs w = {VN_BUF_INIT, VN_BUF_INIT, {0}, r->opts, NULL};
     pthread_mutex_lock(&r->mu);
     for (;;) {
         while (!r->stop && r->next == r->head)
@@ -425,6 +434,7 @@ static void *worker_main(void *arg)
     pthread_mutex_unlock(&r->mu);
     vn_buf_free(&w.raw);
     vn_buf_free(&w.text);
+    vn_zip_packer_close(w.packer);
     return NULL;
 }
 

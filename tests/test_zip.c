@@ -436,6 +436,63 @@ static void test_ratio_report(void **state)
     }
 }
 
+/* ---- the packer: one dictionary, many texts ---- */
+
+static int find_one(void *ctx, uint32_t id, vn_zip_dict *dict, vn_err *err)
+{
+    const vn_zip_dict *d = ctx;
+    (void)err;
+    if (id != d->id)
+        return VN_ENOTFOUND;
+    *dict = *d;
+    return VN_OK;
+}
+
+/* A packer writes exactly what vn_zip_pack_dict writes, text after text,
+ * with a dictionary and without, and its output unpacks. */
+static void test_packer_same_bytes(void **state)
+{
+    (void)state;
+    char dict_text[4096];
+    size_t nd = 0;
+    while (nd + sizeof para_vi < sizeof dict_text) { /* a dictionary of our prose */
+        memcpy(dict_text + nd, para_vi, sizeof para_vi - 1);
+        nd += sizeof para_vi - 1;
+    }
+    vn_zip_dict dict = {dict_text, nd, vn_zip_dict_id(dict_text, nd)};
+    const char *texts[] = {"", "a", short_vi, para_vi, para_vi + 100, short_vi};
+    vn_err err;
+    for (int with = 0; with < 2; with++) {
+        vn_zip_packer *p = NULL;
+        assert_int_equal(vn_zip_packer_open(with ? &dict : NULL, 5, &p, &err), VN_OK);
+        assert_int_equal(vn_zip_packer_dict_id(p), with ? dict.id : 0);
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+            vn_buf a = VN_BUF_INIT, b = VN_BUF_INIT, back = VN_BUF_INIT;
+            size_t n = strlen(texts[i]);
+            assert_int_equal(vn_zip_pack_dict(texts[i], n, 5, with ? &dict : NULL, &a, &err),
+                             VN_OK);
+            assert_int_equal(vn_zip_packer_pack(p, texts[i], n, &b, &err), VN_OK);
+            assert_int_equal(a.len, b.len);
+            assert_memory_equal(a.data, b.data, a.len);
+            assert_int_equal(vn_zip_unpack_dict(b.data, b.len, find_one, &dict, &back, &err),
+                             VN_OK);
+            assert_int_equal(back.len, n);
+            assert_memory_equal(back.data ? back.data : "", texts[i], n);
+            vn_buf_free(&a);
+            vn_buf_free(&b);
+            vn_buf_free(&back);
+        }
+        vn_zip_packer_close(p);
+    }
+    vn_zip_packer *p = NULL;
+    assert_int_equal(vn_zip_packer_open(&dict, 10, &p, &err), VN_EINVAL);
+    assert_null(p);
+    vn_zip_dict big = {dict_text, (size_t)VN_ZIP_DICT_MAX + 1, 1};
+    assert_int_equal(vn_zip_packer_open(&big, 5, &p, &err), VN_EINVAL);
+    vn_zip_packer_close(NULL);
+    assert_int_equal(vn_zip_packer_dict_id(NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_huge_declared_length),
         cmocka_unit_test(test_varint_never_ends),
         cmocka_unit_test(test_ratio_report),
+        cmocka_unit_test(test_packer_same_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
