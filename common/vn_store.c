@@ -43,6 +43,11 @@ static const char *const schema_sql =
     "CREATE VIRTUAL TABLE article_fts USING fts5(body, title,"
     "  content='article_text', content_rowid='id',"
     "  tokenize='" VN_TOK_NAME "', detail=full);"
+    /* FTS5 merges 4 b-trees of a level into one by default, over and over
+     * as a big run grows the index; the indexer fully merges at the end
+     * of a run anyway (indexer/admin.c), so waiting for 16 saves that
+     * work: the 35k build 6% faster, the 354k one 19%, the same index. */
+    "INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 16);"
     "CREATE TABLE vn_spelling(fold TEXT NOT NULL, canon TEXT NOT NULL,"
     "  PRIMARY KEY(fold, canon)) WITHOUT ROWID;"
     "CREATE TABLE vn_dict(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
