@@ -54,14 +54,6 @@ static const char *const schema_sql =
     "INSERT INTO vn_meta VALUES('schema_version', '" VN_STORE_SCHEMA "'),"
     "  ('tokenizer_version', '" VN_TOK_VERSION "');";
 
-static const char *const drop_sql =
-    "DROP TABLE IF EXISTS article_fts;"
-    "DROP VIEW IF EXISTS article_text;"
-    "DROP TABLE IF EXISTS article;"
-    "DROP TABLE IF EXISTS vn_spelling;"
-    "DROP TABLE IF EXISTS vn_dict;"
-    "DROP TABLE IF EXISTS vn_meta;";
-
 /* Prepared statements, by purpose. */
 enum {
     Q_LOOKUP, Q_INSERT, Q_UPDATE, Q_FTS_ADD, Q_FTS_DEL, Q_DELETE, Q_TOUCH,
@@ -484,27 +476,6 @@ void vn_store_close(vn_store *st)
         vn_buf_free(&st->dicts[i].data);
     free(st->path);
     free(st);
-}
-
-int vn_store_reset(vn_store *st, vn_err *err)
-{
-    for (int i = 0; i < Q_N; i++) {
-        sqlite3_finalize(st->stmt[i]);
-        st->stmt[i] = NULL;
-    }
-    forget_dicts(st);
-    int rc = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction", err);
-    if (rc == VN_OK)
-        rc = exec(st, drop_sql, "cannot drop the old schema", err);
-    if (rc == VN_OK)
-        rc = exec(st, schema_sql, "cannot create the schema", err);
-    if (rc == VN_OK)
-        rc = exec(st, "COMMIT", "cannot commit the new schema", err);
-    if (rc != VN_OK)
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    if (rc == VN_OK)
-        rc = exec(st, "VACUUM", "cannot compact the database", err);
-    return rc;
 }
 
 /* ---- transactions ------------------------------------------------------------- */

@@ -71,10 +71,6 @@ int vn_store_open(const char *path, int mode, vn_store **out, vn_err *err);
 /* Accepts NULL. */
 void vn_store_close(vn_store *st);
 
-/* Drop every article and spelling and recreate the schema at the current
- * versions (vnindex --rebuild). Needs VN_STORE_WRITE. */
-int vn_store_reset(vn_store *st, vn_err *err);
-
 /* Transactions around batches of writes. Rollback is safe when none is
  * open. */
 int vn_store_begin(vn_store *st, vn_err *err);
