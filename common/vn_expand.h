@@ -27,14 +27,16 @@
 #include "vn_buf.h"
 #include "vn_err.h"
 #include "vn_norm.h"
+#include "vn_tok.h"
 
 #include <stddef.h>
 
-#define VN_EXPAND_MAX 64        /* spellings of one word, as vn_tok emits */
+#define VN_EXPAND_MAX VN_TOK_SPELLINGS_MAX /* spellings of one word, as vn_tok emits */
 #define VN_EXPAND_PHRASES 4000  /* phrases of a whole expression */
 
 /* Append to list each canonical spelling indexed under the accent-free
- * form word[0..n), each followed by a NUL, and count them in *count. */
+ * form word[0..n), each followed by a NUL, and count them in *count:
+ * vn_tok_spellings, the tokenizer's own lookup. */
 typedef int (*vn_spellings_fn)(void *ctx, const char *word, size_t n, vn_buf *list,
                                size_t *count, vn_err *err);
 

@@ -58,7 +58,7 @@ static const char *const schema_sql =
 enum {
     Q_LOOKUP, Q_INSERT, Q_UPDATE, Q_FTS_ADD, Q_FTS_DEL, Q_DELETE, Q_TOUCH,
     Q_UNDER, Q_SEARCH, Q_SEARCH_F, Q_SNIPPET, Q_ARTICLE, Q_COUNT, Q_META_GET, Q_META_SET,
-    Q_DICT_GET, Q_DICT_LAST, Q_DICT_ADD, Q_KNOWS_ANY, Q_KNOWS, Q_VOCAB, Q_TERM_DOCS, Q_SPELLINGS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
+    Q_DICT_GET, Q_DICT_LAST, Q_DICT_ADD, Q_KNOWS_ANY, Q_KNOWS, Q_VOCAB, Q_TERM_DOCS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
 };
 
 static const char *const stmt_sql[Q_N] = {
@@ -104,7 +104,6 @@ static const char *const stmt_sql[Q_N] = {
     [Q_KNOWS] = "SELECT 1 FROM vn_spelling WHERE fold = ?1 AND canon = ?2",
     [Q_VOCAB] = "SELECT canon FROM vn_spelling WHERE fold >= ?1 AND fold < ?2",
     [Q_TERM_DOCS] = "SELECT doc FROM temp.vn_vocab WHERE term = ?1",
-    [Q_SPELLINGS] = "SELECT canon FROM vn_spelling WHERE fold = ?1",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -749,31 +748,6 @@ static int deliver(vn_store *st, const char *match, const char *groups, vn_hit *
     return rc;
 }
 
-/* The spellings of an accent-free word, for vn_expand. */
-static int spellings(void *ctx, const char *word, size_t n, vn_buf *list, size_t *count,
-                     vn_err *err)
-{
-    vn_store *st = ctx;
-    sqlite3_stmt *s = stmt(st, Q_SPELLINGS, err);
-    int rc = VN_OK, step;
-    *count = 0;
-    if (s == NULL)
-        return VN_EDB;
-    sqlite3_bind_text(s, 1, word, (int)n, SQLITE_STATIC);
-    while (rc == VN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *canon = (const char *)sqlite3_column_text(s, 0);
-        vn_buf_add_rc(list, canon ? canon : "", (size_t)sqlite3_column_bytes(s, 0), &rc);
-        vn_buf_add_rc(list, "", 1, &rc);
-        (*count)++;
-    }
-    if (rc == VN_OK && step != SQLITE_DONE)
-        rc = db_error(st, "cannot read vn_spelling", err);
-    else if (rc != VN_OK)
-        rc = vn_err_set(err, rc, "out of memory");
-    sqlite3_reset(s);
-    return rc;
-}
-
 /* The page of results as (id, score), at most limit of them. */
 typedef struct page {
     int64_t *id;
@@ -833,7 +807,8 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     /* lone words typed without marks as an OR of their spellings */
     vn_buf match = VN_BUF_INIT, groups = VN_BUF_INIT;
     if (rc == VN_OK)
-        rc = vn_expand(vn_tok_norm(st->tok), q->match, spellings, st, &match, &groups, err);
+        rc = vn_expand(vn_tok_norm(st->tok), q->match, vn_tok_spellings, st->tok, &match,
+                       &groups, err);
     const char *g = groups.len > 0 ? groups.data : NULL;
     if (rc == VN_OK)
         rc = rank_page(st, q, match.data, g, limit, offset, &pg, &count, err);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define SPELL_SLOTS_MAX (1u << 20) /* flush and forget past this many */
-#define PREFIX_MAX 64              /* canonical prefixes for one prefix word */
+#define SPELLING_BYTES 64          /* longer spellings are never emitted */
 
 /* A set of canonical spellings (with marks) seen while indexing. */
 typedef struct spell_set {
@@ -155,7 +155,7 @@ static size_t prefix_bytes(const char *s, size_t n, size_t nchars)
 static int emit_spellings(tok_call *tc, sqlite3_stmt *st, const char *w, size_t nw,
                           const vn_token *t, size_t nchars)
 {
-    char seen[PREFIX_MAX][64];
+    char seen[VN_TOK_SPELLINGS_MAX][SPELLING_BYTES];
     int nseen = 0, rc = SQLITE_OK;
     while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
@@ -167,7 +167,7 @@ static int emit_spellings(tok_call *tc, sqlite3_stmt *st, const char *w, size_t 
         int dup = 0;
         for (int i = 0; i < nseen && !dup; i++)
             dup = strncmp(seen[i], s, n) == 0 && seen[i][n] == '\0';
-        if (dup || nseen == PREFIX_MAX)
+        if (dup || nseen == VN_TOK_SPELLINGS_MAX)
             continue;
         memcpy(seen[nseen], s, n);
         seen[nseen++][n] = '\0';
@@ -189,6 +189,29 @@ static int prepare_lookups(vn_tok *tok)
             "SELECT canon FROM vn_spelling WHERE fold >= ?1 AND fold < ?1 || x'f48fbfbf'"
             " ORDER BY length(canon) LIMIT 2000", -1,
             SQLITE_PREPARE_PERSISTENT, &tok->range, NULL);
+    return rc;
+}
+
+int vn_tok_spellings(void *ctx, const char *word, size_t n, vn_buf *list, size_t *count,
+                     vn_err *err)
+{
+    vn_tok *tok = ctx;
+    int rc = VN_OK;
+    *count = 0;
+    if (prepare_lookups(tok) != SQLITE_OK)
+        return VN_OK; /* no spelling table: the word stands for itself */
+    sqlite3_bind_text(tok->lookup, 1, word, (int)n, SQLITE_STATIC);
+    while (rc == VN_OK && sqlite3_step(tok->lookup) == SQLITE_ROW) {
+        size_t len = (size_t)sqlite3_column_bytes(tok->lookup, 0);
+        if (len >= SPELLING_BYTES) /* as emit_spellings: never emitted */
+            continue;
+        vn_buf_add_rc(list, sqlite3_column_text(tok->lookup, 0), len, &rc);
+        vn_buf_add_rc(list, "", 1, &rc);
+        (*count)++;
+    }
+    sqlite3_reset(tok->lookup);
+    if (rc != VN_OK)
+        vn_err_set(err, rc, "out of memory listing spellings");
     return rc;
 }
 

@@ -57,6 +57,19 @@ void vn_tok_collect(vn_tok *tok, int on);
  * inside the caller's transaction. */
 int vn_tok_flush(vn_tok *tok, vn_err *err);
 
+/* Spellings the tokenizer emits for one word typed without marks (or
+ * canonical prefixes for a prefix word), at most. */
+#define VN_TOK_SPELLINGS_MAX 64
+
+/* The spellings the tokenizer expands the accent-free word word[0..n)
+ * into (its canonical form, vn_norm.h), each appended to list with a
+ * NUL after it, counted in *count: the same lookup of vn_spelling and the
+ * same filter, so vn_expand (vn_expand.h) writes out exactly what the
+ * tokenizer would emit. ctx is the vn_tok; no table means none. */
+struct vn_buf;
+int vn_tok_spellings(void *ctx, const char *word, size_t n, struct vn_buf *list,
+                     size_t *count, vn_err *err);
+
 /* The normalizer the tokenizer splits words with. Borrowed. */
 struct vn_norm *vn_tok_norm(vn_tok *tok);
 

@@ -31,6 +31,7 @@
 #define ELLIPSIS "\xE2\x80\xA6"
 
 static sqlite3 *db; /* opened by group_setup, shared by all tests */
+static vn_tok *tok; /* its tokenizer */
 
 /* Spellings the queries typed without marks must reach. */
 static const char *const spellings[][2] = {
@@ -45,7 +46,7 @@ static int group_setup(void **state)
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_open(":memory:", &db);
     if (rc == SQLITE_OK)
-        rc = vn_tok_register(db, NULL, &err) == VN_OK ? SQLITE_OK : SQLITE_ERROR;
+        rc = vn_tok_register(db, &tok, &err) == VN_OK ? SQLITE_OK : SQLITE_ERROR;
     if (rc == SQLITE_OK)
         rc = vn_snip_register(db, &err) == VN_OK ? SQLITE_OK : SQLITE_ERROR;
     if (rc == SQLITE_OK)
@@ -626,28 +627,6 @@ static void test_rank_counts_all_matches(void **state)
 
 /* ---- vn_expand and phrase groups ---- */
 
-/* vn_spelling as vn_store reads it, for vn_expand. */
-static int test_spellings(void *ctx, const char *word, size_t n, vn_buf *list, size_t *count,
-                          vn_err *err)
-{
-    (void)ctx;
-    (void)err;
-    sqlite3_stmt *st = NULL;
-    int rc = VN_OK;
-    *count = 0;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT canon FROM vn_spelling WHERE fold = ?1",
-                                        -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, word, (int)n, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        vn_buf_add_rc(list, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
-                      &rc);
-        vn_buf_add_rc(list, "", 1, &rc);
-        (*count)++;
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* Every row of match with its rank key and snippet, in rowid order, as
  * one text: "id key snippet\n"... */
 static void rows_of(const char *match, const char *groups, vn_buf *out)
@@ -702,7 +681,7 @@ static void test_expand_same_results(void **state)
     assert_int_equal(vn_norm_open(&nm, &err), VN_OK);
     vn_buf m = VN_BUF_INIT, g = VN_BUF_INIT, a = VN_BUF_INIT, b = VN_BUF_INIT;
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        assert_int_equal(vn_expand(nm, cases[k].match, test_spellings, NULL, &m, &g, &err),
+        assert_int_equal(vn_expand(nm, cases[k].match, vn_tok_spellings, tok, &m, &g, &err),
                          VN_OK);
         if (cases[k].expands != (g.len > 0))
             fail_msg("%s: expanded to %s (groups '%s')", cases[k].match, m.data,
@@ -717,7 +696,7 @@ static void test_expand_same_results(void **state)
                      g.data ? g.data : "", a.data ? a.data : "", b.data ? b.data : "");
     }
     /* the shape, spellings in vn_spelling's order */
-    assert_int_equal(vn_expand(nm, "\"bien\" AND \"tinh\"", test_spellings, NULL, &m, &g,
+    assert_int_equal(vn_expand(nm, "\"bien\" AND \"tinh\"", vn_tok_spellings, tok, &m, &g,
                                &err), VN_OK);
     assert_string_equal(m.data, "(\"\x06" "bien\" OR \"\x06" "biên\" OR \"\x06" "biến\" OR \"\x06"
                                 "biển\") AND \"tinh\"");

@@ -28,7 +28,8 @@
 #include <string.h>
 
 static sqlite3 *db;
-static sqlite3_stmt *search, *ranked, *spell;
+static sqlite3_stmt *search, *ranked;
+static vn_tok *tok;
 static vn_norm *nm;
 
 
@@ -45,25 +46,6 @@ static void run(const char *match)
     FUZZ_CHECK(rc == SQLITE_DONE, "FTS5 rejected <%s>: %s", match, sqlite3_errmsg(db));
     sqlite3_reset(search);
     sqlite3_clear_bindings(search);
-}
-
-/* vn_spelling, as vn_store reads it, for vn_expand. */
-static int spellings(void *ctx, const char *word, size_t n, vn_buf *list, size_t *count,
-                     vn_err *err)
-{
-    (void)ctx;
-    (void)err;
-    int rc = VN_OK;
-    *count = 0;
-    sqlite3_bind_text(spell, 1, word, (int)n, SQLITE_STATIC);
-    while (sqlite3_step(spell) == SQLITE_ROW) {
-        vn_buf_add_rc(list, sqlite3_column_text(spell, 0),
-                      (size_t)sqlite3_column_bytes(spell, 0), &rc);
-        vn_buf_add_rc(list, "", 1, &rc);
-        (*count)++;
-    }
-    sqlite3_reset(spell);
-    return rc;
 }
 
 /* Every row of match: "rowid key snippet\n", in rowid order. */
@@ -90,7 +72,7 @@ static void check_expand(const char *match)
 {
     vn_buf m = VN_BUF_INIT, g = VN_BUF_INIT, a = VN_BUF_INIT, b = VN_BUF_INIT;
     vn_err err;
-    int rc = vn_expand(nm, match, spellings, NULL, &m, &g, &err);
+    int rc = vn_expand(nm, match, vn_tok_spellings, tok, &m, &g, &err);
     FUZZ_CHECK(rc == VN_OK, "vn_expand failed: %d %s", rc, err.msg);
     FUZZ_CHECK(g.len > 0 || strcmp(m.data, match) == 0, "changed without groups: <%s>", m.data);
     if (g.len > 0) {
@@ -121,7 +103,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     vn_err err;
-    vn_tok *tok;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK || vn_tok_register(db, &tok, &err) != VN_OK
         || vn_snip_register(db, &err) != VN_OK) {
         fprintf(stderr, "setup: %s\n", err.msg);
@@ -146,8 +127,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     exec("COMMIT;");
     if (vn_norm_open(&nm, &err) != VN_OK
-        || sqlite3_prepare_v2(db, "SELECT canon FROM vn_spelling WHERE fold = ?1", -1, &spell,
-                              NULL) != SQLITE_OK
         || sqlite3_prepare_v2(db, "SELECT rowid, vn_rank(f, 'f', NULL, ?2, 10.0, 1.0),"
                                   " vn_snippet(f, 12, ?2) FROM f WHERE f MATCH ?1 ORDER BY rowid",
                               -1, &ranked, NULL) != SQLITE_OK) {
