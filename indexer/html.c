@@ -37,10 +37,15 @@
 #define SITE_SUFFIX_MAX 60   /* bytes: a " - Site name" title suffix longer is title */
 #define CLASS_WEIGHT 25.0
 #define EDGE_PARAS 3         /* paragraphs looked at, at each end, for datelines */
+#define UP_MAX 32            /* ancestors looked at from a text for its block, bold, links */
 
+/* XML_PARSE_HUGE: without it libxml2 drops, silently, everything nested
+ * deeper than 256 elements (old pages with unclosed <font> tags reach
+ * that). Every walk below is iterative and looks up at most UP_MAX
+ * ancestors, so depth costs no stack and no quadratic time. */
 static const int parse_options = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR
                                  | HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC
-                                 | HTML_PARSE_NODEFDTD;
+                                 | HTML_PARSE_NODEFDTD | XML_PARSE_HUGE;
 
 /* libxml2's process-wide state, set up once for every thread. */
 static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
@@ -394,6 +399,14 @@ static const char *const date_metas[] = {
 static info *info_of(const xmlNode *n)
 {
     return n != NULL && n->type == XML_ELEMENT_NODE ? n->_private : NULL;
+}
+
+/* find_tag, remembered by index_elements: the walks up from every text
+ * would otherwise scan the tag table at each step. */
+static const struct tag *tag_of(const xmlNode *n)
+{
+    const info *e = info_of(n);
+    return e != NULL ? e->tag : find_tag(n);
 }
 
 /* Number the elements in document order. */
@@ -796,10 +809,10 @@ static void end_para(page *pg, int *rc)
  * satisfies test. */
 static int up_to_block(const xmlNode *n, int (*test)(const xmlNode *))
 {
-    for (; n != NULL && n->type == XML_ELEMENT_NODE; n = n->parent) {
+    for (int k = 0; k < UP_MAX && n != NULL && n->type == XML_ELEMENT_NODE; k++, n = n->parent) {
         if (test(n))
             return 1;
-        if (tag_flags(find_tag(n)) & T_BLOCK)
+        if (tag_flags(tag_of(n)) & T_BLOCK)
             break;
     }
     return 0;
@@ -807,7 +820,7 @@ static int up_to_block(const xmlNode *n, int (*test)(const xmlNode *))
 
 static int bold_test(const xmlNode *n)
 {
-    return is_bold_el(n, find_tag(n));
+    return is_bold_el(n, tag_of(n));
 }
 
 static int link_test(const xmlNode *n)
@@ -835,7 +848,8 @@ static void add_text(page *pg, const xmlNode *t, int *rc)
     }
     if (pg->cur.total == 0) {
         const xmlNode *b = t->parent;
-        while (b != NULL && b->type == XML_ELEMENT_NODE && !(tag_flags(find_tag(b)) & T_BLOCK))
+        for (int up = 0; up < UP_MAX && b != NULL && b->type == XML_ELEMENT_NODE
+                         && !(tag_flags(tag_of(b)) & T_BLOCK); up++)
             b = b->parent;
         pg->cur.right = b != NULL && b->type == XML_ELEMENT_NODE && right_test(b);
     }
@@ -886,7 +900,7 @@ static int render(page *pg, vn_err *err)
                 continue;
             }
             while (n != NULL) { /* leave n, and its parents that have no next */
-                if (n->type == XML_ELEMENT_NODE && (tag_flags(find_tag(n)) & T_BLOCK))
+                if (n->type == XML_ELEMENT_NODE && (tag_flags(tag_of(n)) & T_BLOCK))
                     end_para(pg, &rc);
                 if (n == root) {
                     n = NULL;

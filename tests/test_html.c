@@ -501,7 +501,8 @@ static void deep_nesting(void **state)
     vn_err_clear(&err);
     assert_int_equal(vn_extract_html(src, (size_t)(p - src), NULL, &art, NULL, &err), VN_OK);
     assert_string_equal(art.title, "Lồng sâu");
-    assert_string_equal(art.body, "Đoạn trước.");
+    /* the innermost word too: libxml2 keeps nodes past depth 256 */
+    assert_string_equal(art.body, "Đoạn trước.\n\nsâu");
     vn_article_free(&art);
     free(src);
 }

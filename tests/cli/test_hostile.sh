@@ -251,9 +251,19 @@ sys.stdout.write("<?xml version=\"1.0\"?>\n<!DOCTYPE html [\n" + "\n".join(ents)
                  "<html><head><title>Bom</title></head><body><p>&e9;</p><p>"
                  + "&amp;&lt;&#x1F600;&#0;&#xD800;&#99999999;&bogus;" * 20000
                  + "</p></body></html>\n")' >"$TMP/art/html/bomb.html"
+python3 -c '
+import sys
+sys.stdout.write("<html><head><title>Trang cũ</title></head><body>" + "".join(
+    "<font size=2>Đoạn văn thứ zzzfont%d của trang cũ, đủ chữ để đọc. " % i for i in range(400))
+    + "zzzcuoi</body></html>\n")' >"$TMP/art/html/font.html"
 cp "$TMP/art/html/nested.html" "$TMP/art/html/nested-as-text.txt"
 index_case html 300
 sane "100,000 nested tags and an entity bomb" 0 1
+# libxml2 drops what lies deeper than 256 elements unless told otherwise
+run 30 "$VNQUERY" --db "$TMP/html.db" zzzsau
+contains "100,000 nested tags: the innermost word is indexed" "$out" "nested.html"
+run 30 "$VNQUERY" --db "$TMP/html.db" zzzfont399 zzzcuoi
+contains "400 unclosed <font> tags: the text after them is indexed" "$out" "font.html"
 run 30 "$VNQUERY" --db "$TMP/html.db" haha
 lacks "entity bomb: not expanded into the index" "$out" "hahahahahahahahahahaha"
 
