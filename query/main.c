@@ -45,6 +45,13 @@ static const char usage[] =
     "than 10,000 bytes is refused, exit 2). When words typed\n"
     "with diacritics find nothing, they are searched again without.\n"
     "\n"
+    "Options go before the query: it starts at the first argument that is not\n"
+    "an option (--limit 5 or --limit=5), and from there on everything is query\n"
+    "text, even words starting with '-': vnquery cải cách '-\"chỉ số\"' finds\n"
+    "cải cách without the phrase chỉ số, vnquery -ủy ban finds ban without ủy.\n"
+    "Quote a phrase for the shell as well ('\"a b\"'), or vnquery gets the\n"
+    "words without the quotes. After --, every argument is query text.\n"
+    "\n"
     "  --db FILE    the index (default: $VNSEARCH_DB, else vnsearch.db)\n"
     "  --limit N    results per page (default 10, at most 1000)\n"
     "  --offset N   skip the first N results\n"
@@ -73,22 +80,68 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, cli *c)
+static const struct option longs[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"limit", required_argument, NULL, 'n'},
+    {"offset", required_argument, NULL, 'o'},
+    {"json", no_argument, NULL, 'j'},
+    {"since", required_argument, NULL, 's'},
+    {"until", required_argument, NULL, 'u'},
+    {"sort", required_argument, NULL, 'r'},
+    {"synonyms", required_argument, NULL, 'y'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+#define SHORTS "+d:n:o:js:u:r:y:h" /* '+': getopt stops at the first operand */
+
+/* Is arg one of vnquery's options? The short letter alone ("-d"), or
+ * "--" and a letter: getopt_long then reads "--db", "--db=FILE", an
+ * abbreviation ("--lim") or a misspelt name (an error, not a query).
+ * Anything else starting with '-' (-ủy, -"a b", -x, -*, -dân, -n5) is
+ * query text, so that an exclusion typed first is searched, not refused.
+ * OUT: *takes_arg, whether the next argument is its value. */
+static int is_option(const char *arg, int *takes_arg)
 {
-    static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"limit", required_argument, NULL, 'n'},
-        {"offset", required_argument, NULL, 'o'},
-        {"json", no_argument, NULL, 'j'},
-        {"since", required_argument, NULL, 's'},
-        {"until", required_argument, NULL, 'u'},
-        {"sort", required_argument, NULL, 'r'},
-        {"synonyms", required_argument, NULL, 'y'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int ch;
-    while ((ch = getopt_long(argc, argv, "d:n:o:js:u:r:y:h", longs, NULL)) != -1) {
+    const struct option *o = longs;
+    *takes_arg = 0;
+    if (arg[0] != '-' || arg[1] == '\0')
+        return 0;
+    if (arg[1] == '-') {
+        const char *name = arg + 2;
+        size_t n = strcspn(name, "=");
+        int letter = (*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z');
+        while (letter && name[n] == '\0' && o->name != NULL && strncmp(o->name, name, n) != 0)
+            o++; /* the first that it abbreviates, as getopt_long reads it */
+        *takes_arg = letter && name[n] == '\0' && o->name != NULL
+                     && o->has_arg == required_argument;
+        return letter;
+    }
+    while (o->name != NULL && !(arg[1] == o->val && arg[2] == '\0'))
+        o++;
+    *takes_arg = o->name != NULL && o->has_arg == required_argument;
+    return o->name != NULL;
+}
+
+/* Where the query starts in argv: at the first argument that is not an
+ * option or an option's value, or after a "--" that ends the options.
+ * The options are argv[1, return) ("--" included). */
+static int query_start(int argc, char **argv)
+{
+    int i = 1, takes_arg;
+    while (i < argc && strcmp(argv[i], "--") != 0 && is_option(argv[i], &takes_arg))
+        i += 1 + takes_arg;
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        return i + 1;
+    return i < argc ? i : argc;
+}
+
+/* Read the options into c. OUT: *first, the index of the query's first
+ * word in argv. Returns 0, or -1 after saying why on stderr. */
+static int parse_args(int argc, char **argv, cli *c, int *first)
+{
+    int nopt = query_start(argc, argv), ch;
+    *first = nopt;
+    while ((ch = getopt_long(nopt, argv, SHORTS, longs, NULL)) != -1) {
         switch (ch) {
         case 'd': c->db = optarg; break;
         case 'n':
@@ -125,7 +178,7 @@ static int parse_args(int argc, char **argv, cli *c)
         default: fputs(usage, stderr); return -1;
         }
     }
-    if (optind >= argc) {
+    if (*first >= argc) {
         fputs("vnquery: no QUERY given\n", stderr);
         fputs(usage, stderr);
         return -1;
@@ -134,12 +187,12 @@ static int parse_args(int argc, char **argv, cli *c)
 }
 
 /* The words of argv joined by spaces. OUT: caller frees. */
-static char *join_query(int argc, char **argv)
+static char *join_query(int first, int argc, char **argv)
 {
     vn_buf q = VN_BUF_INIT;
     int rc = VN_OK;
-    for (int i = optind; i < argc; i++) {
-        if (i > optind)
+    for (int i = first; i < argc; i++) {
+        if (i > first)
             vn_buf_puts_rc(&q, " ", &rc);
         vn_buf_puts_rc(&q, argv[i], &rc);
     }
@@ -156,15 +209,16 @@ int main(int argc, char **argv)
         return serve_main(argc - 1, argv + 1);
     const char *env_db = getenv("VNSEARCH_DB");
     cli c = {.db = env_db && *env_db ? env_db : "vnsearch.db", .rq = {.limit = 10}};
-    if (parse_args(argc, argv, &c) != 0)
+    int first = 0;
+    if (parse_args(argc, argv, &c, &first) != 0)
         return EXIT_USAGE;
     if (c.rq.since[0] && c.rq.until[0] && strcmp(c.rq.since, c.rq.until) > 0) {
         fprintf(stderr, "vnquery: --since %s is after --until %s\n", c.rq.since, c.rq.until);
         return EXIT_USAGE;
     }
-    char *text = join_query(argc, argv);
+    char *text = join_query(first, argc, argv);
     if (text != NULL && strlen(text) > SEARCH_QUERY_MAX) {
-        fprintf(stderr, "vnquery: the query is %zu bytes long; at most %d are searched\n",
+        fprintf(stderr, "vnquery: query too long: %zu bytes, the limit is %d\n",
                 strlen(text), SEARCH_QUERY_MAX);
         free(text);
         return EXIT_USAGE;

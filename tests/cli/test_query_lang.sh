@@ -144,3 +144,58 @@ equals "UBND typed: the article reading UBND first (though indexed second)" \
 out=$("$VNQUERY" --db "$ADB" --json ủy ban nhân dân phường)
 equals "Ủy ban nhân dân typed: that article first, then UBND" \
     "$(field "$out" "[r['path'].rsplit('/', 1)[1] for r in d['results']]")" "['0000-a-full.txt', '0000-b-abbr.txt']"
+
+# ---- arguments starting with '-' are query text, no -- needed
+# names JSON: the file names of the results, sorted, space-separated
+names() { field "$1" "' '.join(sorted(r['path'].rsplit('/', 1)[1] for r in d['results']))"; }
+out=$(q --limit 100 '-"chỉ số" "cải cách hành chính"' 2>&1); rc=$?
+equals "'-\"chỉ số\" \"cải cách hành chính\"' as one argument: exit 0" "$rc" 0
+# (2022-12-08 has the phrase only in its breadcrumb, which is not indexed)
+equals "'-\"chỉ số\" \"cải cách hành chính\"': the phrase's articles but the one with chỉ số" \
+    "$(names "$out")" "2022-01-14-tong-ket-nam-2021.txt 2022-07-28-thanh-nien-tinh-nguyen-he.txt 2023-01-12-tong-ket-thi-dua-2022.txt 2023-12-14-tong-ket-cai-cach-hanh-chinh-2023.txt"
+# the shell hands vnquery `-hành chính` (one argument, quotes removed)
+out=$(q --limit 100 cải cách -"hành chính" 2>&1); rc=$?
+equals "cải cách -\"hành chính\" (shell-unquoted): exit 0" "$rc" 0
+equals "cải cách -hành chính: cải, cách and chính without hành" "$(names "$out")" \
+    "2022-09-30-trao-khen-thuong-nganh-noi-vu.txt"
+for arg in -x '-*' '-"' -; do
+    out=$("$VNQUERY" --db "$DB" "$arg" 2>&1); rc=$?
+    equals "'$arg' alone: exit 0" "$rc" 0
+    contains "'$arg' alone: searched, nothing found" "$out" "No results"
+done
+out=$(q --limit 100 -ủy ban 2>&1); rc=$?
+equals "-ủy ban: exit 0" "$rc" 0
+equals "-ủy ban: the same as after --" "$(names "$out")" "$(names "$(q --limit 100 -- -ủy ban)")"
+ok "-ủy ban: some articles, none holding ủy or uỷ" python3 -c '
+import json, sys, unicodedata
+d = json.loads(sys.argv[1])
+assert d["total"] > 0 and d["query"] == "-ủy ban", d
+for r in d["results"]:
+    t = unicodedata.normalize("NFC", open(r["path"], encoding="utf-8").read()).lower()
+    assert "ủy" not in t and "uỷ" not in t, r["path"]' "$out"
+out=$(q --limit 100 -dân cong chuc 2>&1); rc=$?
+equals "-dân (d is --db's letter): query text, exit 0" "$rc" 0
+equals "-dân cong chuc: the query echoed whole" "$(field "$out" "d['query']")" "-dân cong chuc"
+out=$(q tinh gian -h 2>&1); rc=$?
+equals "-h after the first word is query text: exit 0" "$rc" 0
+equals "-h after the first word: searched" "$(field "$out" "d['query']")" "tinh gian -h"
+out=$(q -n 3 --offset=1 cong chuc 2>&1); rc=$?
+equals "options still work before the query (-n 3 --offset=1)" \
+    "$(field "$out" "(d['limit'], d['offset'], len(d['results']))")" "(3, 1, 3)"
+out=$("$VNQUERY" --db "$DB" --limt 3 cong 2>&1); rc=$?
+equals "a misspelt --option is misuse, not query text: exit 2" "$rc" 2
+contains "a misspelt --option: named" "$out" "--limt"
+out=$("$VNQUERY" --db "$DB" --json -- --limit 3 2>&1); rc=$?
+equals "after --, an option's name is query text" "$(field "$out" "d['query']")" "--limit 3"
+out=$("$VNQUERY" serve --help 2>&1); rc=$?
+equals "serve --help: exit 0" "$rc" 0
+contains "serve --help: serve's usage" "$out" "Usage: vnquery serve"
+
+# ---- the query length limit: refused, and said so
+long=$(head -c 10001 /dev/zero | tr '\0' a)
+out=$("$VNQUERY" --db "$DB" "$long" 2>&1); rc=$?
+equals "a 10,001-byte query: exit 2" "$rc" 2
+equals "a 10,001-byte query: refused, with the limit" "$out" \
+    "vnquery: query too long: 10001 bytes, the limit is 10000"
+out=$("$VNQUERY" --db "$DB" "${long:1}" 2>&1); rc=$?
+equals "a 10,000-byte query is searched: exit 0" "$rc" 0
