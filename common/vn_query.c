@@ -23,7 +23,9 @@
  * parentheses. Each item is an FTS5 string, optionally preceded by
  * "title : " and followed by " *"; nothing the user typed appears outside
  * the quotes. Invalid UTF-8 becomes U+FFFD and NUL a space, so the result
- * is valid, NUL-terminated UTF-8.
+ * is valid, NUL-terminated UTF-8. With synonyms, an item (positive, OR-ed
+ * or excluded) or a run of AND-ed items that spells a form becomes one
+ * unit "(I OR "form" ...)" or "((I AND I ...) OR "form" ...)", in place.
  *
  * When only exclusions were typed, match is NULL and npositive is 0, but
  * nnegative still counts the exclusions, so a caller can say why nothing
@@ -316,95 +318,115 @@ static void put_span(vn_buf *b, const uint8_t *s, const item *v, int *rc)
     vn_buf_puts_rc(b, ")", rc);
 }
 
-/* The positive items: groups joined by AND, items in a group by OR. */
+/* One item, or the synonym span it starts. */
+static void put_unit(vn_buf *b, const uint8_t *s, const item *it, int *rc)
+{
+    if (it->syn_len > 0)
+        put_span(b, s, it, rc);
+    else
+        put_item(b, s, it, rc);
+}
+
+/* The positive items: groups joined by AND, items in a group by OR. A
+ * synonym span is one unit: a run of AND-ed words standing as its own
+ * group, or one chunk anywhere in an OR group (span_ok). */
 static void put_positive(vn_buf *b, const uint8_t *s, const item_vec *pos, int paren_groups,
                          int *rc)
 {
     for (size_t k = 0; k < pos->n; k++) {
         const item *it = &pos->v[k];
-        if (it->syn_len > 0) {
-            vn_buf_puts_rc(b, k > 0 ? " AND " : "", rc);
-            put_span(b, s, it, rc);
-            k += (size_t)it->syn_len - 1;
-            continue;
-        }
-        int opens = paren_groups && !it->or_prev && k + 1 < pos->n && pos->v[k + 1].or_prev;
-        int closes = paren_groups && it->or_prev && (k + 1 == pos->n || !pos->v[k + 1].or_prev);
+        size_t last = k + (it->syn_len > 0 ? (size_t)it->syn_len - 1 : 0);
+        int next_or = last + 1 < pos->n && pos->v[last + 1].or_prev;
+        int opens = paren_groups && !it->or_prev && next_or;
+        int closes = paren_groups && it->or_prev && !next_or;
         if (k > 0)
             vn_buf_puts_rc(b, it->or_prev ? " OR " : " AND ", rc);
         if (opens)
             vn_buf_add_rc(b, "(", 1, rc);
-        put_item(b, s, it, rc);
+        put_unit(b, s, it, rc);
         if (closes)
             vn_buf_add_rc(b, ")", 1, rc);
+        k = last;
     }
 }
 
 /* ---- synonyms ---------------------------------------------------------------- */
 
-/* Can items k..k+m-1 become one synonym span? Each must be a plain
- * positive word (not quoted, no prefix) standing in its own AND group,
- * all in the same column. */
-static int span_ok(const item_vec *pos, size_t k, size_t m)
+/* Can items k..k+m-1 of v become one synonym span? Each must be a plain
+ * word (not quoted, no prefix), all in the same column. One chunk (UBND,
+ * TP.HCM) may stand anywhere: in an OR group or excluded. Several words
+ * must stand AND-ed in a group of their own (uy ban nhan dan), since OR
+ * binds tighter than AND: in "x OR uy ban", OR takes uy alone. */
+static int span_ok(const item_vec *v, size_t k, size_t m)
 {
-    if (k + m > pos->n)
+    if (k + m > v->n)
         return 0;
     for (size_t j = k; j < k + m; j++) {
-        const item *it = &pos->v[j];
-        if (it->is_prefix || it->is_quoted || it->or_prev
-            || it->in_title != pos->v[k].in_title)
+        const item *it = &v->v[j];
+        if (it->is_prefix || it->is_quoted || it->in_title != v->v[k].in_title
+            || (j > k && it->or_prev))
             return 0;
     }
-    return k + m == pos->n || !pos->v[k + m].or_prev;
+    return m == 1 || (!v->v[k].or_prev && (k + m == v->n || !v->v[k + m].or_prev));
 }
 
-/* The positive item holding byte at of the text, or pos->n. */
-static size_t item_at(const item_vec *pos, size_t at)
+/* The item of v holding byte at of the text, or v->n. */
+static size_t item_at(const item_vec *v, size_t at)
 {
-    for (size_t k = 0; k < pos->n; k++)
-        if (at >= (size_t)pos->v[k].off && at < (size_t)(pos->v[k].off + pos->v[k].len))
+    for (size_t k = 0; k < v->n; k++)
+        if (at >= (size_t)v->v[k].off && at < (size_t)(v->v[k].off + v->v[k].len))
             return k;
-    return pos->n;
+    return v->n;
 }
 
 typedef struct syn_scan {
-    item_vec *pos;
+    item_vec *pos, *neg;
     const uint8_t *s;
 } syn_scan;
 
+/* Mark items k..j of v as a span of form when the form's bytes [start,
+ * end) cover them whole, with nothing but spaces between them. */
+static void mark_span(item_vec *v, size_t k, size_t j, const uint8_t *s, const vn_syn_group *g,
+                      const vn_syn_form *form, size_t start, size_t end)
+{
+    const item *a = &v->v[k], *z = &v->v[j];
+    int whole = !has_alnum(s + a->off, (int32_t)(start - (size_t)a->off))
+             && !has_alnum(s + end, (int32_t)((size_t)(z->off + z->len) - end));
+    for (size_t i = k; whole && i < j; i++) {
+        const item *x = &v->v[i], *y = &v->v[i + 1];
+        whole = !has_alnum(s + x->off + x->len, y->off - (x->off + x->len));
+    }
+    if (whole && span_ok(v, k, j - k + 1)) {
+        v->v[k].syn_len = (int)(j - k + 1);
+        v->v[k].syn_group = g;
+        v->v[k].syn_form = form;
+    }
+}
+
 /* vn_syn_match_fn: a form found at bytes [start, end) of the text becomes
- * a span when it covers whole positive items, with nothing but spaces
- * between them (an exclusion or an operator in between stops it). */
+ * a span when it covers whole positive items, or one whole excluded item
+ * (-UBND excludes Ủy ban nhân dân too). An exclusion or an operator in
+ * between stops it. */
 static int on_form(void *ctx, const vn_syn_group *g, const vn_syn_form *form, size_t first,
                    size_t n, size_t start, size_t end)
 {
     syn_scan *sc = ctx;
-    item_vec *pos = sc->pos;
-    size_t k = item_at(pos, start), j = item_at(pos, end - 1);
     (void)first;
     (void)n;
-    if (k == pos->n || j == pos->n || j < k)
-        return 0;
-    const item *a = &pos->v[k], *z = &pos->v[j];
-    int whole = !has_alnum(sc->s + a->off, (int32_t)(start - (size_t)a->off))
-             && !has_alnum(sc->s + end, (int32_t)((size_t)(z->off + z->len) - end));
-    for (size_t i = k; whole && i < j; i++) {
-        const item *x = &pos->v[i], *y = &pos->v[i + 1];
-        whole = !has_alnum(sc->s + x->off + x->len, y->off - (x->off + x->len));
-    }
-    if (whole && span_ok(pos, k, j - k + 1)) {
-        pos->v[k].syn_len = (int)(j - k + 1);
-        pos->v[k].syn_group = g;
-        pos->v[k].syn_form = form;
-    }
+    size_t k = item_at(sc->pos, start), j = item_at(sc->pos, end - 1);
+    if (k < sc->pos->n && j < sc->pos->n && k <= j)
+        mark_span(sc->pos, k, j, sc->s, g, form, start, end);
+    k = item_at(sc->neg, start);
+    if (k < sc->neg->n && k == item_at(sc->neg, end - 1))
+        mark_span(sc->neg, k, k, sc->s, g, form, start, end);
     return 0;
 }
 
-/* Mark the runs of positive items that spell a form of a group in syn. */
+/* Mark the runs of items that spell a form of a group in syn. */
 static int find_synonyms(parser *p, const uint8_t *s, int32_t n, const vn_syn *syn,
                          vn_norm *nm, vn_err *err)
 {
-    syn_scan sc = {&p->pos, s};
+    syn_scan sc = {&p->pos, &p->neg, s};
     return vn_syn_scan(syn, nm, (const char *)s, (size_t)n, on_form, &sc, err);
 }
 
@@ -424,7 +446,7 @@ static int build(const parser *p, const uint8_t *s, char **out)
         vn_buf_puts_rc(&b, p->neg.n > 1 ? " NOT (" : " NOT ", &rc);
     for (size_t k = 0; k < p->neg.n; k++) {
         vn_buf_puts_rc(&b, k > 0 ? " OR " : "", &rc);
-        put_item(&b, s, &p->neg.v[k], &rc);
+        put_unit(&b, s, &p->neg.v[k], &rc);
     }
     vn_buf_add_rc(&b, ")", (size_t)(p->neg.n > 1), &rc);
     if (rc == VN_OK)

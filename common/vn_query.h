@@ -37,11 +37,15 @@ typedef struct vn_query {
 int vn_query_parse(const char *text, size_t n, vn_query *q, vn_err *err);
 
 /* The same, with abbreviations and other spellings (vn_syn.h): a run of
- * plain words (not quoted: a quoted phrase means exactly that) that
- * spells a form of a group in syn (UBND, uy ban nhan dan) also matches
- * the group's other forms:
- * ((uy AND ban AND nhan AND dan) OR "ubnd"). nm (borrowed) splits the
- * words; syn or nm NULL: no synonyms. */
+ * plain words (not quoted: a quoted phrase means exactly that; not a
+ * prefix) that spells a form of a group in syn (UBND, uy ban nhan dan)
+ * also matches the group's other forms:
+ * ((uy AND ban AND nhan AND dan) OR "ubnd"). A form in one chunk (UBND,
+ * TP.HCM) does so also as an OR operand (UBND OR HĐND) and excluded
+ * (-UBND excludes "Ủy ban nhân dân" too); a form of several words must
+ * stand among AND-ed words. nm (borrowed) splits the words; syn or nm
+ * NULL: no synonyms. The counts in *q are the items typed, not the forms
+ * added. */
 struct vn_syn;
 struct vn_norm;
 int vn_query_parse_syn(const char *text, size_t n, const struct vn_syn *syn,

@@ -438,6 +438,7 @@ static void test_synonyms(void **state)
     (void)state;
     static const char table[] =
         "UBND = Ủy ban nhân dân\n"
+        "HĐND = Hội đồng nhân dân\n"
         "TP.HCM = TPHCM = Thành phố Hồ Chí Minh\n";
     static const struct { const char *in, *want; } syn_cases[] = {
         { "UBND", "(\"UBND\" OR \"Ủy ban nhân dân\")" },
@@ -454,8 +455,21 @@ static void test_synonyms(void **state)
         /* quoted, prefixed, OR-joined, excluded or split words: as typed */
         { "\"UBND\"", "\"UBND\"" },
         { "UBND*", "\"UBND\" *" },
-        { "UBND OR HĐND", "\"UBND\" OR \"HĐND\"" },
-        { "-UBND x", "\"x\" NOT \"UBND\"" },
+        { "uy ban \"nhan dan\" -\"UBND\"", "(\"uy\" AND \"ban\" AND \"nhan dan\") NOT \"UBND\"" },
+        /* one chunk: also as an OR operand and excluded */
+        { "UBND OR HĐND", "(\"UBND\" OR \"Ủy ban nhân dân\") OR (\"HĐND\" OR \"Hội đồng nhân dân\")" },
+        { "x UBND OR y z", "\"x\" AND ((\"UBND\" OR \"Ủy ban nhân dân\") OR \"y\") AND \"z\"" },
+        { "x OR TP.HCM", "\"x\" OR (\"TP.HCM\" OR \"TPHCM\" OR \"Thành phố Hồ Chí Minh\")" },
+        { "-UBND x", "\"x\" NOT (\"UBND\" OR \"Ủy ban nhân dân\")" },
+        { "x NOT ubnd", "\"x\" NOT (\"ubnd\" OR \"Ủy ban nhân dân\")" },
+        { "x y -UBND -z", "(\"x\" AND \"y\") NOT ((\"UBND\" OR \"Ủy ban nhân dân\") OR \"z\")" },
+        { "x -title:UBND", "\"x\" NOT (title : \"UBND\" OR title : \"Ủy ban nhân dân\")" },
+        { "UBND -TPHCM", "(\"UBND\" OR \"Ủy ban nhân dân\") NOT (\"TPHCM\" OR \"TP.HCM\" OR \"Thành phố Hồ Chí Minh\")" },
+        /* several words: only standing AND-ed on their own */
+        { "x OR uy ban nhan dan", "(\"x\" OR \"uy\") AND \"ban\" AND \"nhan\" AND \"dan\"" },
+        { "uy ban nhan dan OR x", "\"uy\" AND \"ban\" AND \"nhan\" AND (\"dan\" OR \"x\")" },
+        { "-uy ban nhan dan", "(\"ban\" AND \"nhan\" AND \"dan\") NOT \"uy\"" },
+        { "-UBND* x", "\"x\" NOT \"UBND\" *" },
         { "uy ban \"nhan dan\"", "\"uy\" AND \"ban\" AND \"nhan dan\"" },
         { "title:UBND", "(title : \"UBND\" OR title : \"Ủy ban nhân dân\")" },
     };
@@ -479,6 +493,52 @@ static void test_synonyms(void **state)
     vn_syn_free(syn);
 }
 
+/* Random soup with synonyms of every shape (one chunk, several words,
+ * a code with punctuation) in every position: FTS5 accepts the
+ * expression and nothing typed leaks out of its strings. */
+static void test_random_synonyms(void **state)
+{
+    (void)state;
+    static const char table[] =
+        "UBND = Ủy ban nhân dân\n"
+        "HĐND = Hội đồng nhân dân\n"
+        "TP.HCM = TPHCM = TP HCM = TP. Hồ Chí Minh = Thành phố Hồ Chí Minh\n";
+    static const char *const bits[] = {
+        " ", " ", " ", "\"", "-", "*", "OR", "NOT", "AND", "title:", "UBND", "ubnd",
+        "HĐND", "uy", "ban", "nhan", "dan", "Ủy", "TP.HCM", "TPHCM", "TP", "HCM", "Hồ",
+        "Chí", "Minh", "x", "(", ")", ":", "\xFF",
+    };
+    vn_syn *syn = NULL;
+    vn_norm *nm = NULL;
+    vn_err err = {0};
+    assert_int_equal(vn_syn_open(&syn, &err), VN_OK);
+    assert_int_equal(vn_norm_open(&nm, &err), VN_OK);
+    assert_int_equal(vn_syn_parse(syn, nm, table, strlen(table), "test", &err), VN_OK);
+    uint64_t rng = 0x2545f4914f6cdd1du;
+    char buf[512];
+    for (int k = 0; k < 3000; k++) {
+        size_t n = 0, len = (size_t)(rng_next(&rng) % 120);
+        while (n < len) {
+            const char *b = bits[rng_next(&rng) % (sizeof bits / sizeof bits[0])];
+            size_t blen = strlen(b);
+            if (n + blen >= sizeof buf)
+                break;
+            memcpy(buf + n, b, blen);
+            n += blen;
+        }
+        vn_query q = {0};
+        char msg[256];
+        assert_int_equal(vn_query_parse_syn(buf, n, syn, nm, &q, &err), VN_OK);
+        if (q.match != NULL && (count_strings(q.match) < q.npositive + q.nnegative
+                                || !is_valid_utf8(q.match)
+                                || run_match(q.match, msg, sizeof msg) < 0))
+            fail_msg("<%.*s> gave <%s>", (int)n, buf, q.match);
+        vn_query_free(&q);
+    }
+    vn_norm_close(nm);
+    vn_syn_free(syn);
+}
+
 int main(void)
 {
     static const struct CMUnitTest fixed[] = {
@@ -490,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_hits),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_synonyms),
+        cmocka_unit_test(test_random_synonyms),
     };
     /* One test per table row, so each shows up by name. */
     struct CMUnitTest tests[NCASES + sizeof fixed / sizeof fixed[0]];

@@ -199,3 +199,33 @@ equals "a 10,001-byte query: refused, with the limit" "$out" \
     "vnquery: query too long: 10001 bytes, the limit is 10000"
 out=$("$VNQUERY" --db "$DB" "${long:1}" 2>&1); rc=$?
 equals "a 10,000-byte query is searched: exit 0" "$rc" 0
+
+# ---- abbreviations as OR operands and excluded
+# (HĐND: 5 articles, one of them, 2024-01-11, only as Hội đồng nhân dân)
+hdnd="2022-05-26-uy-ban-sap-xep-khu-pho-ap.txt 2023-05-18-gap-go-cong-chuc-tre.txt 2023-08-24-lay-y-kien-sap-xep-don-vi-hanh-chinh.txt 2024-01-11-tong-ket-nganh-noi-vu-2023.txt 2024-06-20-hdnd-thong-qua-sap-xep-cap-xa.txt"
+equals "HĐND: its articles, Hội đồng nhân dân included" "$(names "$(q --limit 100 HĐND)")" "$hdnd"
+equals "HĐND OR xyzzyqwv: the same articles as HĐND" "$(names "$(q --limit 100 HĐND OR xyzzyqwv)")" "$hdnd"
+equals "xyzzyqwv OR HĐND: the same" "$(names "$(q --limit 100 xyzzyqwv OR HĐND)")" "$hdnd"
+n_u=$(field "$(q --limit 100 UBND)" "d['total']")
+n_uh=$(field "$(q --limit 100 UBND OR HĐND)" "d['total']")
+ok "UBND OR HĐND finds at least what UBND finds ($n_uh >= $n_u)" test "$n_uh" -ge "$n_u"
+out=$(q --limit 100 cong chuc -HĐND)
+ok "cong chuc -HĐND: excludes Hội đồng nhân dân too" python3 -c '
+import json, sys, unicodedata
+d = json.loads(sys.argv[1])
+assert d["total"] > 0, d
+for r in d["results"]:
+    t = unicodedata.normalize("NFC", open(r["path"], encoding="utf-8").read())
+    assert "HĐND" not in t and "Hội đồng nhân dân" not in t, r["path"]' "$out"
+lacks "cong chuc -HĐND: not the article saying only Hội đồng nhân dân" "$(names "$out")" "2024-01-11"
+out=$(q --limit 100 cong chuc -UBND)
+ok "cong chuc -UBND: no article saying Ủy ban nhân dân (or Uỷ ban nhân dân) either" python3 -c '
+import json, sys, unicodedata
+d = json.loads(sys.argv[1])
+assert d["total"] > 0, d
+for r in d["results"]:
+    t = unicodedata.normalize("NFC", open(r["path"], encoding="utf-8").read()).lower()
+    assert "ubnd" not in t and "ủy ban nhân dân" not in t and "uỷ ban nhân dân" not in t, r["path"]' "$out"
+n_q=$(field "$(q --limit 100 cong chuc '-"UBND"')" "d['total']")
+ok "cong chuc -\"UBND\" (quoted: the letters only) keeps more ($n_q > $(field "$out" "d['total']"))" \
+    test "$n_q" -gt "$(field "$out" "d['total']")"
