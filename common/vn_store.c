@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -358,41 +359,119 @@ static int register_functions(vn_store *st, vn_err *err)
     return rc;
 }
 
-/* Check the versions recorded in the file against ours. */
+/* Copy at most n - 1 bytes of s into out as one printable line: control
+ * characters become '?', and a longer s ends in "...". For names and
+ * values read from a file, which may hold anything. */
+static void printable(const char *s, char *out, size_t n)
+{
+    size_t i = 0, len = strlen(s);
+    for (; s[i] != '\0' && i + 1 < n; i++)
+        out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? '?' : s[i];
+    out[i] = '\0';
+    if (i < len && n > 4) { /* cut at a character boundary */
+        size_t cut = n - 4;
+        while (cut > 0 && ((unsigned char)out[cut] & 0xC0) == 0x80)
+            cut--;
+        memcpy(out + cut, "...", 4);
+    }
+}
+
+/* Check the versions recorded in the file against ours. A file made by
+ * a newer program is named so: rebuilding it with this one is a choice,
+ * not the only fix. */
 static int check_versions(vn_store *st, vn_err *err)
 {
-    char *schema = NULL, *tok = NULL;
+    char *schema = NULL, *tok = NULL, s[24], t[24];
     int rc = vn_store_meta_get(st, "schema_version", &schema, err);
     if (rc == VN_OK)
         rc = vn_store_meta_get(st, "tokenizer_version", &tok, err);
     if (rc == VN_OK && (schema == NULL || strcmp(schema, VN_STORE_SCHEMA) != 0
-                        || tok == NULL || strcmp(tok, VN_TOK_VERSION) != 0))
+                        || tok == NULL || strcmp(tok, VN_TOK_VERSION) != 0)) {
+        int newer = (schema != NULL && atol(schema) > atol(VN_STORE_SCHEMA))
+                    || (tok != NULL && atol(tok) > atol(VN_TOK_VERSION));
+        printable(schema ? schema : "?", s, sizeof s);
+        printable(tok ? tok : "?", t, sizeof t);
         rc = vn_err_set(err, VN_EVERSION,
-                        "%s was made by another version (schema %s, tokenizer %s; this "
-                        "program uses schema %s, tokenizer %s): run vnindex --rebuild",
-                        st->path, schema ? schema : "?", tok ? tok : "?",
-                        VN_STORE_SCHEMA, VN_TOK_VERSION);
+                        "%s was made by %s version (schema %s, tokenizer %s; this "
+                        "program uses schema %s, tokenizer %s): %srun vnindex --rebuild",
+                        st->path, newer ? "a newer" : "another", s, t, VN_STORE_SCHEMA,
+                        VN_TOK_VERSION, newer ? "use that version, or " : "");
+    }
     free(schema);
     free(tok);
     return rc;
 }
 
-/* Create the schema in an empty file, or check the one that is there. */
-static int ensure_schema(vn_store *st, vn_err *err)
+/* What a database file holds, judged by its schema before anything is
+ * written to it. */
+enum { FILE_EMPTY, FILE_OURS, FILE_FOREIGN };
+#define NAMES_MAX 160 /* bytes of table names quoted in a message */
+
+/* Judge db by sqlite_master: FILE_OURS when it has vn_meta, FILE_EMPTY
+ * when it has nothing at all, else FILE_FOREIGN with its tables and
+ * views named in names[0..n) (printable, the first few). Returns
+ * SQLite's result code; *kind is set only on SQLITE_OK. */
+static int schema_kind(sqlite3 *db, int *kind, char *names, size_t n)
 {
     sqlite3_stmt *s = NULL;
-    int has_meta = -1;
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master WHERE name = 'vn_meta'",
-                           -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-        has_meta = sqlite3_column_int(s, 0);
+    int rc = sqlite3_prepare_v2(db, "SELECT type, name FROM sqlite_master", -1, &s, NULL);
+    int any = 0, ours = 0, full = 0, step = SQLITE_DONE;
+    size_t len = 0;
+    names[0] = '\0';
+    while (rc == SQLITE_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(s, 0);
+        const char *name = (const char *)sqlite3_column_text(s, 1);
+        any = 1;
+        ours |= name != NULL && strcmp(name, "vn_meta") == 0;
+        if (name == NULL || type == NULL || full
+            || (strcmp(type, "table") != 0 && strcmp(type, "view") != 0)
+            || strncmp(name, "sqlite_", 7) == 0)
+            continue;
+        char one[64];
+        printable(name, one, sizeof one);
+        const char *sep = len ? ", " : "";
+        /* Room for this name and a final ", ..." after it, or say there is more. */
+        full = len + strlen(sep) + strlen(one) + sizeof ", ..." > n;
+        len += (size_t)snprintf(names + len, n - len, "%s%s", sep, full ? "..." : one);
+    }
     sqlite3_finalize(s);
-    if (has_meta < 0)
+    if (rc == SQLITE_OK && step != SQLITE_DONE)
+        rc = step;
+    if (rc == SQLITE_OK)
+        *kind = ours ? FILE_OURS : any ? FILE_FOREIGN : FILE_EMPTY;
+    return rc;
+}
+
+static int foreign_error(const char *path, const char *names, vn_err *err)
+{
+    return vn_err_set(err, VN_EVERSION, "%s is an SQLite database of another application "
+                      "(tables: %s); not touching it", path, names);
+}
+
+/* Before anything is written: refuse a file that is not ours, check the
+ * versions of one that is. OUT: *fresh, 1 when the file is empty and
+ * the schema is to be created. */
+static int check_owner(vn_store *st, int *fresh, vn_err *err)
+{
+    char names[NAMES_MAX];
+    int kind = FILE_EMPTY;
+    *fresh = 0;
+    if (schema_kind(st->db, &kind, names, sizeof names) != SQLITE_OK)
         return db_error(st, "cannot read the schema", err);
-    if (has_meta)
+    if (kind == FILE_FOREIGN)
+        return foreign_error(st->path, names, err);
+    if (kind == FILE_OURS)
         return check_versions(st, err);
     if (st->mode != VN_STORE_WRITE)
-        return vn_err_set(err, VN_EVERSION, "%s is not a vnindex database: run vnindex "
-                          "--db %s PATH to build one", st->path, st->path);
+        return vn_err_set(err, VN_EVERSION, "%s is an empty SQLite database, not an index: "
+                          "build one with vnindex --db %s PATH", st->path, st->path);
+    *fresh = 1;
+    return VN_OK;
+}
+
+/* Create the schema in an empty file. */
+static int create_schema(vn_store *st, vn_err *err)
+{
     int rc = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction", err);
     if (rc == VN_OK)
         rc = exec(st, schema_sql, "cannot create the schema", err);
@@ -403,20 +482,39 @@ static int ensure_schema(vn_store *st, vn_err *err)
     return rc;
 }
 
-static int open_db(vn_store *st, vn_err *err)
+/* The file at path before SQLite opens it: a directory is refused (SQLite
+ * would say only "disk I/O error"), a missing file too when reading. */
+static int check_path(const char *path, int mode, vn_err *err)
 {
     struct stat sb;
+    if (stat(path, &sb) != 0)
+        return mode == VN_STORE_WRITE
+                   ? VN_OK
+                   : vn_err_set(err, VN_ENOTFOUND,
+                                "no index at %s: build one with vnindex --db %s PATH", path,
+                                path);
+    if (S_ISDIR(sb.st_mode))
+        return vn_err_set(err, VN_EIO, "%s is a directory, not an index database", path);
+    return VN_OK;
+}
+
+static int open_db(vn_store *st, vn_err *err)
+{
     int flags = st->mode == VN_STORE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                                            : SQLITE_OPEN_READONLY;
-    if (st->mode != VN_STORE_WRITE && stat(st->path, &sb) != 0)
-        return vn_err_set(err, VN_ENOTFOUND, "no index at %s: build one with vnindex --db %s PATH",
-                          st->path, st->path);
+    int fresh = 0, rc = check_path(st->path, st->mode, err);
+    if (rc != VN_OK)
+        return rc;
     if (sqlite3_open_v2(st->path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         return vn_err_set(err, VN_EIO, "cannot open %s: %s", st->path,
                           st->db ? sqlite3_errmsg(st->db) : "out of memory");
     sqlite3_extended_result_codes(st->db, 0);
     sqlite3_busy_timeout(st->db, BUSY_MS);
-    int rc = register_functions(st, err);
+    rc = register_functions(st, err);
+    /* Only reads until the file is known to be ours: the PRAGMAs below
+     * would already write to another application's database. */
+    if (rc == VN_OK)
+        rc = check_owner(st, &fresh, err);
     if (rc == VN_OK && st->mode == VN_STORE_WRITE) {
         /* Keep -wal and -shm when the indexer closes: readers without
          * write access to the folder need them to exist to open a WAL
@@ -432,9 +530,28 @@ static int open_db(vn_store *st, vn_err *err)
      * mapped page costs no copy into SQLite's cache. */
     if (rc == VN_OK && st->mode != VN_STORE_WRITE)
         rc = exec(st, "PRAGMA mmap_size=" MMAP_SIZE, "cannot map the database", err);
-    if (rc == VN_OK)
-        rc = ensure_schema(st, err);
+    if (rc == VN_OK && fresh)
+        rc = create_schema(st, err);
     return rc;
+}
+
+int vn_store_probe(const char *path, vn_err *err)
+{
+    struct stat sb;
+    sqlite3 *db = NULL;
+    char names[NAMES_MAX];
+    int kind = FILE_EMPTY;
+    if (stat(path, &sb) != 0)
+        return VN_OK;
+    if (S_ISDIR(sb.st_mode))
+        return vn_err_set(err, VN_EIO, "%s is a directory, not an index database", path);
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, BUSY_MS);
+        rc = schema_kind(db, &kind, names, sizeof names);
+    }
+    sqlite3_close(db);
+    return rc == SQLITE_OK && kind == FILE_FOREIGN ? foreign_error(path, names, err) : VN_OK;
 }
 
 int vn_store_open(const char *path, int mode, vn_store **out, vn_err *err)
@@ -449,6 +566,7 @@ int vn_store_open(const char *path, int mode, vn_store **out, vn_err *err)
     st->current = -1;
     int rc = open_db(st, err);
     if (rc != VN_OK) {
+        st->mode = VN_STORE_READ; /* so that closing writes nothing to the file */
         vn_store_close(st);
         return rc;
     }

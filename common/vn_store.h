@@ -17,6 +17,9 @@
  * Opening registers vn_unzip(), the tokenizer and the vn_snip functions
  * on the connection. A database made by another schema or tokenizer
  * version gives VN_EVERSION with a message naming `vnindex --rebuild`.
+ * An SQLite database of another application (tables, but no vn_meta)
+ * gives VN_EVERSION too, naming its tables, and is never written to:
+ * the file is judged before any PRAGMA or schema change touches it.
  *
  * A vn_store is used by one thread at a time. Calls return VN_OK or an
  * error code and fill *err. */
@@ -65,9 +68,20 @@ typedef struct vn_hit {
 typedef int (*vn_hit_fn)(void *ctx, const vn_hit *hit);
 
 /* Open the database at path. VN_STORE_WRITE creates it (and its schema)
- * when missing; VN_STORE_READ needs it to exist and opens it read-only.
+ * when missing or empty (an SQLite file with no tables); VN_STORE_READ
+ * needs an index to exist and opens it read-only. Fails with VN_EIO for
+ * a directory, VN_EVERSION for another version or another application's
+ * database, and then writes nothing to the file.
  * OUT: *out, released with vn_store_close. */
 int vn_store_open(const char *path, int mode, vn_store **out, vn_err *err);
+
+/* Look at the file at path, read-only, for a caller about to replace it
+ * without opening it (vnindex --rebuild). VN_EIO for a directory,
+ * VN_EVERSION for an SQLite database of another application, with the
+ * message vn_store_open would give; else VN_OK: no file, an empty one,
+ * an index of any version, or a file SQLite cannot read (not SQLite,
+ * damaged), which is the caller's to judge. */
+int vn_store_probe(const char *path, vn_err *err);
 /* Accepts NULL. */
 void vn_store_close(vn_store *st);
 
