@@ -26,6 +26,8 @@ struct vn_tok {
     sqlite3_stmt *range;   /* spellings whose folded form has a prefix */
     int collect;
     spell_set spell;
+    const vn_tape *tape;   /* replayed for the texts it was made from */
+    size_t mark;           /* a maker's: spell arena bytes already on a tape */
 };
 
 /* ---- the spelling set ---------------------------------------------------- */
@@ -294,9 +296,40 @@ static void x_delete(Fts5Tokenizer *t)
     (void)t; /* the vn_tok belongs to the connection, freed in x_destroy */
 }
 
+/* The tape's recording of text, or NULL. */
+static const vn_buf *tape_for(const vn_tape *tape, const char *text, int ntext)
+{
+    for (int i = 0; tape != NULL && i < tape->ntext; i++)
+        if (tape->n[i] == (size_t)ntext && tape->rec[i] != NULL
+            && (ntext == 0 || memcmp(tape->text[i], text, (size_t)ntext) == 0))
+            return tape->rec[i];
+    return NULL;
+}
+
+/* A recorded call: start, end (uint32), length (uint16), the token. */
+static int replay(const vn_buf *rec, void *ctx,
+                  int (*xToken)(void *, int, const char *, int, int, int))
+{
+    int rc = SQLITE_OK;
+    for (size_t at = 0; rc == SQLITE_OK && at + 10 <= rec->len;) {
+        uint32_t start, end;
+        uint16_t len;
+        memcpy(&start, rec->data + at, 4);
+        memcpy(&end, rec->data + at + 4, 4);
+        memcpy(&len, rec->data + at + 8, 2);
+        rc = xToken(ctx, 0, rec->data + at + 10, len, (int)start, (int)end);
+        at += 10 + (size_t)len;
+    }
+    return rc;
+}
+
 static int x_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int ntext,
                       int (*xToken)(void *, int, const char *, int, int, int))
 {
+    const vn_buf *rec;
+    if (flags == FTS5_TOKENIZE_DOCUMENT
+        && (rec = tape_for(((vn_tok *)t)->tape, text, ntext)) != NULL)
+        return replay(rec, ctx, xToken);
     tok_call tc = {
         .tok = (vn_tok *)t, .ctx = ctx, .xToken = xToken, .text = text,
         .query = (flags & FTS5_TOKENIZE_QUERY) != 0 && !(ntext > 0 && text[0] == VN_TOK_EXACT[0]),
@@ -335,6 +368,123 @@ static void x_destroy(void *user)
     vn_norm_close(tok->nm);
     spell_free(&tok->spell);
     free(tok);
+}
+
+/* ---- tapes ------------------------------------------------------------------ */
+
+int vn_tok_open_maker(vn_tok **out, vn_err *err)
+{
+    vn_tok *tok = calloc(1, sizeof *tok);
+    *out = NULL;
+    if (tok == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    int rc = vn_norm_open(&tok->nm, err);
+    if (rc != VN_OK) {
+        free(tok);
+        return rc;
+    }
+    tok->collect = 1;
+    *out = tok;
+    return VN_OK;
+}
+
+void vn_tok_close(vn_tok *maker)
+{
+    if (maker != NULL)
+        x_destroy(maker);
+}
+
+static int record(void *ctx, int tflags, const char *token, int ntoken, int start, int end)
+{
+    vn_buf *rec = ctx;
+    uint32_t s = (uint32_t)start, e = (uint32_t)end;
+    uint16_t len = (uint16_t)ntoken;
+    int rc = VN_OK;
+    if (tflags != 0 || ntoken < 0 || ntoken > UINT16_MAX || start < 0 || end < 0)
+        return SQLITE_ERROR; /* documents have no synonyms */
+    vn_buf_add_rc(rec, &s, 4, &rc);
+    vn_buf_add_rc(rec, &e, 4, &rc);
+    vn_buf_add_rc(rec, &len, 2, &rc);
+    vn_buf_add_rc(rec, token, (size_t)ntoken, &rc);
+    return rc == VN_OK ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+void vn_tape_free(vn_tape *tape)
+{
+    for (int i = 0; i < 2; i++) {
+        if (tape->rec[i] != NULL)
+            vn_buf_free(tape->rec[i]);
+        free(tape->rec[i]);
+    }
+    if (tape->spell != NULL)
+        vn_buf_free(tape->spell);
+    free(tape->spell);
+    memset(tape, 0, sizeof *tape);
+}
+
+int vn_tok_tape(vn_tok *maker, const char *const *text, const size_t *n, int ntext,
+                vn_tape *tape, vn_err *err)
+{
+    int rc = VN_OK;
+    if (ntext < 0 || ntext > 2)
+        return vn_err_set(err, VN_EINVAL, "a tape holds at most 2 texts");
+    for (int i = 0; i < 2; i++)
+        if (tape->rec[i] == NULL && (tape->rec[i] = calloc(1, sizeof *tape->rec[i])) == NULL)
+            rc = VN_ENOMEM;
+    if (tape->spell == NULL && (tape->spell = calloc(1, sizeof *tape->spell)) == NULL)
+        rc = VN_ENOMEM;
+    if (rc != VN_OK)
+        return vn_err_set(err, rc, "out of memory");
+    tape->ntext = 0;
+    vn_buf_reset(tape->spell);
+    for (int i = 0; i < ntext && rc == VN_OK; i++) {
+        vn_buf_reset(tape->rec[i]);
+        tape->text[i] = text[i];
+        tape->n[i] = n[i];
+        if (n[i] > INT32_MAX) {
+            rc = vn_err_set(err, VN_EINVAL, "text too long for FTS5");
+            break;
+        }
+        int src = x_tokenize((Fts5Tokenizer *)maker, tape->rec[i], FTS5_TOKENIZE_DOCUMENT,
+                             text[i] != NULL ? text[i] : "", (int)n[i], record);
+        if (src != SQLITE_OK)
+            rc = vn_err_set(err, src == SQLITE_NOMEM ? VN_ENOMEM : VN_EINVAL,
+                            "cannot tokenize a text ahead of time");
+        tape->ntext = i + 1;
+    }
+    /* the spellings this maker had not seen: they go to the writer */
+    spell_set *ss = &maker->spell;
+    size_t from = maker->mark ? maker->mark : 1;
+    if (rc == VN_OK && ss->arena.len > from)
+        rc = vn_buf_add(tape->spell, ss->arena.data + from, ss->arena.len - from) == VN_OK
+                 ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
+    maker->mark = ss->arena.len;
+    if (ss->nused >= SPELL_SLOTS_MAX) { /* bound memory: forget, send again later */
+        spell_free(ss);
+        maker->mark = 0;
+    }
+    if (rc != VN_OK)
+        tape->ntext = 0;
+    return rc;
+}
+
+int vn_tok_play(vn_tok *tok, const vn_tape *tape, vn_err *err)
+{
+    tok->tape = tape;
+    if (tape == NULL || !tok->collect || tape->spell == NULL)
+        return VN_OK;
+    const vn_buf *sp = tape->spell;
+    for (size_t at = 0; at < sp->len;) {
+        vn_token t = {0};
+        t.canon = sp->data + at;
+        t.ncanon = strlen(t.canon);
+        t.fold = t.canon + t.ncanon + 1;
+        t.nfold = strlen(t.fold);
+        if (spell_add(&tok->spell, &t) != VN_OK)
+            return vn_err_set(err, VN_ENOMEM, "out of memory");
+        at = (size_t)(t.fold - sp->data) + t.nfold + 1;
+    }
+    return VN_OK;
 }
 
 /* ---- registration ------------------------------------------------------------ */

@@ -73,6 +73,38 @@ int vn_tok_spellings(void *ctx, const char *word, size_t n, struct vn_buf *list,
 /* The normalizer the tokenizer splits words with. Borrowed. */
 struct vn_norm *vn_tok_norm(vn_tok *tok);
 
+/* ---- tokens made ahead of time ------------------------------------------
+ * The indexer's writer thread runs FTS5, and FTS5 calls the tokenizer, so
+ * normalizing every word was that thread's largest cost. A worker thread
+ * can instead record a document's tokens on a tape (with a tokenizer of
+ * its own, vn_tok_open_maker) and the writer's tokenizer replays them:
+ * the tokens, offsets and vocabulary are exactly those the tokenizer would
+ * produce itself, only made elsewhere. */
+typedef struct vn_tape {
+    const char *text[2];  /* what it was made from: borrowed, must outlive it */
+    size_t n[2];
+    int ntext;
+    struct vn_buf *rec[2]; /* per text: the xToken calls, recorded */
+    struct vn_buf *spell;  /* spellings new to the maker: "canon\0fold\0"... */
+} vn_tape;
+
+/* A tokenizer for one worker thread, on no connection, that only makes
+ * tapes. Close it with vn_tok_close. */
+int vn_tok_open_maker(vn_tok **out, vn_err *err);
+void vn_tok_close(vn_tok *maker);
+
+/* Record the document tokens of ntext (at most 2) texts onto tape, which
+ * is reset first (vn_tape_free releases it). */
+int vn_tok_tape(vn_tok *maker, const char *const *text, const size_t *n, int ntext,
+                vn_tape *tape, vn_err *err);
+void vn_tape_free(vn_tape *tape);
+
+/* Until called again (tape NULL: never), the tokenizer replays tape for a
+ * document whose text equals one of the tape's texts, byte for byte, and
+ * tokenizes anything else itself. When collecting (vn_tok_collect), the
+ * tape's spellings are remembered now. tape is borrowed. */
+int vn_tok_play(vn_tok *tok, const vn_tape *tape, vn_err *err);
+
 /* Finalize the statements the tokenizer keeps on its connection; call
  * before sqlite3_close, which refuses to close while they exist. The
  * tokenizer prepares them again if it is used afterwards. Accepts NULL. */
