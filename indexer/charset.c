@@ -158,10 +158,10 @@ int vn_charset_declared(const char *src, size_t n, char *out, size_t cap)
 
 /* Append to dst n bytes at src read as the iconv charset from; a sequence
  * iconv cannot read becomes U+FFFD (unit bytes skipped) and is counted in
- * *ninvalid. Returns VN_OK, VN_ENOMEM, or VN_EINVAL when iconv does not
- * know the charset. */
+ * info->ninvalid, its bytes in info->ninvalid_bytes. Returns VN_OK,
+ * VN_ENOMEM, or VN_EINVAL when iconv does not know the charset. */
 static int iconv_append(const char *from, const char *src, size_t n, size_t unit,
-                        vn_buf *dst, size_t *ninvalid)
+                        vn_buf *dst, vn_charset_info *info)
 {
     iconv_t cd = iconv_open("UTF-8", from);
     if (cd == (iconv_t)-1)
@@ -188,7 +188,8 @@ static int iconv_append(const char *from, const char *src, size_t n, size_t unit
             size_t skip = e == EINVAL || unit > inleft ? inleft : unit;
             in += skip;
             inleft -= skip;
-            (*ninvalid)++;
+            info->ninvalid++;
+            info->ninvalid_bytes += skip;
             /* a stateful decoder (windows-1258) may still hold the letter
              * before the bad byte: write it out first */
             rc = vn_buf_reserve(dst, 64);
@@ -287,10 +288,10 @@ static int nfc_append(const char *src, size_t n, vn_buf *dst, vn_err *err)
 /* dst = the n bytes at src read as the iconv charset from, in NFC when
  * nfc is set. VN_EINVAL (no message) when iconv does not know it. */
 static int convert(const char *from, const char *src, size_t n, size_t unit, int nfc,
-                   vn_buf *dst, size_t *ninvalid, vn_err *err)
+                   vn_buf *dst, vn_charset_info *info, vn_err *err)
 {
     vn_buf raw = VN_BUF_INIT;
-    int rc = iconv_append(from, src, n, unit, nfc ? &raw : dst, ninvalid);
+    int rc = iconv_append(from, src, n, unit, nfc ? &raw : dst, info);
     if (rc == VN_ENOMEM)
         vn_err_set(err, rc, "out of memory converting from %s", from);
     if (rc == VN_OK && nfc)
@@ -491,16 +492,18 @@ const char *vn_charset_detect(const char *src, size_t n)
     const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
     vn_buf text[NCAND] = {VN_BUF_INIT, VN_BUF_INIT, VN_BUF_INIT};
     tally t[NCAND];
-    size_t best = 0, ninvalid = 0;
+    size_t best = 0;
+    vn_charset_info ignored; /* the detector only reads words */
     if (src == NULL || U_FAILURE(st))
         return NULL;
+    memset(&ignored, 0, sizeof ignored);
     if (n > DETECT_BYTES)
         n = DETECT_BYTES;
     if (mostly_utf8(src, n))
         return NULL;
     for (size_t i = 0; i < NCAND; i++) {
         t[i] = (tally){0, 0};
-        if (iconv_append(legacy[i].iconv_name, src, n, 1, &text[i], &ninvalid) == VN_OK)
+        if (iconv_append(legacy[i].iconv_name, src, n, 1, &text[i], &ignored) == VN_OK)
             t[i] = read_words(text[i].data ? text[i].data : "", text[i].len, nfd);
         if (percent(t[i]) > percent(t[best]))
             best = i;
@@ -535,6 +538,44 @@ static int binary(vn_err *err)
     return vn_err_set(err, VN_EDECODE, "not a text file (binary: NUL bytes)");
 }
 
+/* Bytes of s[0..n) in invalid UTF-8 sequences. OUT: *controls, the
+ * control bytes that text does not hold (all C0 but tab, line ends, form
+ * feed and escape; DEL). */
+static size_t invalid_bytes(const char *s, size_t n, size_t *controls)
+{
+    size_t bad = 0;
+    *controls = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) {
+            *controls += (b < 0x20 && !strchr("\t\n\v\f\r\x1b", b)) || b == 0x7f;
+            i++;
+            continue;
+        }
+        size_t at = i;
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0)
+            bad += i - at;
+    }
+    return bad;
+}
+
+/* Valid UTF-8 with each invalid sequence replaced by U+FFFD, counted in
+ * info; VN_EDECODE when the bytes are mostly not text (check_binary). */
+static int replace_invalid(const char *src, size_t n, int check_binary, vn_buf *dst,
+                           vn_charset_info *info, vn_err *err)
+{
+    size_t controls;
+    info->ninvalid_bytes = invalid_bytes(src, n, &controls);
+    size_t nontext = info->ninvalid_bytes + controls;
+    if (check_binary && n > 0 && nontext * 100 > n * VN_CHARSET_BINARY_PERCENT)
+        return vn_err_set(err, VN_EDECODE, "not a text file (binary: %zu%% of the bytes are"
+                          " invalid UTF-8 or control characters)", nontext * 100 / n);
+    return vn_norm_utf8_clean(src, n, dst, &info->ninvalid) == VN_OK
+               ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory decoding text");
+}
+
 /* src[0..n) begins with a byte-order mark: decode the rest. */
 static int decode_bom(const struct bom *b, const char *src, size_t n, vn_buf *dst,
                       vn_charset_info *info, vn_err *err)
@@ -544,10 +585,9 @@ static int decode_bom(const struct bom *b, const char *src, size_t n, vn_buf *ds
     set_name(info->name, b->name);
     if (b->unit == 1 && memchr(src, '\0', n) != NULL)
         return binary(err);
-    if (b->unit == 1)
-        return vn_norm_utf8_clean(src + b->n, n - b->n, dst, &info->ninvalid) == VN_OK
-                   ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory decoding text");
-    rc = convert(b->name, src + b->n, n - b->n, b->unit, 0, dst, &info->ninvalid, err);
+    if (b->unit == 1) /* a UTF-8 BOM says text: bad bytes are only replaced */
+        return replace_invalid(src + b->n, n - b->n, 0, dst, info, err);
+    rc = convert(b->name, src + b->n, n - b->n, b->unit, 0, dst, info, err);
     if (rc == VN_EINVAL)
         rc = vn_err_set(err, VN_EDECODE, "iconv cannot read %s", b->name);
     if (rc == VN_OK && memchr(dst->data ? dst->data : "", '\0', dst->len) != NULL)
@@ -604,7 +644,7 @@ int vn_charset_decode(const char *src, size_t n, int is_html, vn_buf *dst,
         return binary(err);
     if (is_html && (from = declared(src, n, info)) != NULL) {
         info->how = VN_CHARSET_DECLARED;
-        return convert(from, src, n, 1, 1, dst, &info->ninvalid, err);
+        return convert(from, src, n, 1, 1, dst, info, err);
     }
     if (vn_norm_utf8_valid(src, n)) {
         info->how = VN_CHARSET_UTF8;
@@ -616,9 +656,8 @@ int vn_charset_decode(const char *src, size_t n, int is_html, vn_buf *dst,
         if (strcmp(legacy[i].name, name) == 0) {
             info->how = VN_CHARSET_DETECTED;
             set_name(info->name, name);
-            return convert(legacy[i].iconv_name, src, n, 1, 1, dst, &info->ninvalid, err);
+            return convert(legacy[i].iconv_name, src, n, 1, 1, dst, info, err);
         }
     info->how = VN_CHARSET_REPLACED;
-    return vn_norm_utf8_clean(src, n, dst, &info->ninvalid) == VN_OK
-               ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory decoding text");
+    return replace_invalid(src, n, 1, dst, info, err);
 }

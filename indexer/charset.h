@@ -12,7 +12,9 @@
  *     Vietnamese legacy charset (windows-1258, TCVN3, VISCII) and counts
  *     the words that spell Vietnamese syllables; it names one only when
  *     nearly every word reads and no other charset reads as well;
- *  5. otherwise each invalid sequence becomes U+FFFD and is counted.
+ *  5. otherwise each invalid sequence becomes U+FFFD and is counted,
+ *     unless the file is mostly not text (see VN_CHARSET_BINARY_PERCENT):
+ *     then it is refused as binary, as a file with NUL bytes always is.
  * Legacy charsets go through glibc iconv and then ICU's NFC (windows-1258
  * writes tones as combining marks); Unicode input is not renormalised.
  * No state; safe to call from several threads. Never prints. */
@@ -41,14 +43,24 @@ typedef struct vn_charset_info {
     int ignored_unknown; /* ignored because iconv does not know it (else
                             because the bytes are UTF-8) */
     size_t ninvalid;     /* byte sequences replaced by U+FFFD */
+    size_t ninvalid_bytes; /* the bytes those sequences held */
 } vn_charset_info;
+
+/* A file in no charset we know (step 5) whose bytes are more than this
+ * percent invalid UTF-8 or control characters (C0 but tab, line ends,
+ * form feed and escape; DEL) is binary: random or compressed data, not
+ * text with some bad bytes. Text in a legacy charset keeps its ASCII
+ * letters, blanks and punctuation, so it stays below. */
+#define VN_CHARSET_BINARY_PERCENT 50
 
 /* Decode n bytes at src into dst (reset first) as valid UTF-8 without a
  * BOM, NUL-terminated. is_html: honour a declared charset. OUT: *info,
  * always filled.
  * Returns VN_OK; VN_EDECODE for NUL bytes outside UTF-16/32 (or a NUL
- * character after decoding): "not a text file (binary: NUL bytes)";
- * VN_ENOMEM; VN_EICU when ICU's normaliser fails. */
+ * character after decoding): "not a text file (binary: NUL bytes)", or
+ * for bytes mostly not text: "not a text file (binary: 77% of the bytes
+ * are invalid UTF-8 or control characters)"; VN_ENOMEM; VN_EICU when
+ * ICU's normaliser fails. */
 int vn_charset_decode(const char *src, size_t n, int is_html, vn_buf *dst,
                       vn_charset_info *info, vn_err *err);
 

@@ -328,8 +328,9 @@ static int job_fail(job *j, const char *reason)
 }
 
 /* Turn raw into valid UTF-8 in text (see charset.h). Returns 0 when
- * usable. A guessed charset is noted; replaced bytes and an unknown
- * declared charset are warnings. */
+ * usable: a binary file is not. A guessed charset is noted; replaced
+ * bytes (however many: the text around them is still worth finding) and
+ * an unknown declared charset are warnings, shown even with --quiet. */
 static int job_decode(job *j, worker_bufs *w)
 {
     vn_charset_info cs;
@@ -338,10 +339,6 @@ static int job_decode(job *j, worker_bufs *w)
     if (vn_charset_decode(w->raw.data, w->raw.len, vn_html_path(j->path), &w->text, &cs, &err)
         != VN_OK) {
         snprintf(reason, sizeof reason, "%s, skipped", err.msg);
-        return job_fail(j, reason);
-    }
-    if (cs.ninvalid * 50 > w->raw.len) {
-        snprintf(reason, sizeof reason, "not %s text (too many invalid bytes), skipped", cs.name);
         return job_fail(j, reason);
     }
     if (cs.ignored[0] != '\0' && cs.ignored_unknown) {
@@ -353,8 +350,9 @@ static int job_decode(job *j, worker_bufs *w)
         vn_buf_printf(&j->msg, "vnindex: %s: no charset declared, decoded as %s (detected)\n",
                       j->path, cs.name);
     if (cs.ninvalid > 0) {
-        vn_buf_printf(&j->msg, "vnindex: %s: %zu invalid %s sequences replaced by U+FFFD\n",
-                      j->path, cs.ninvalid, cs.name);
+        vn_buf_printf(&j->msg, "vnindex: %s: %zu invalid %s sequences replaced by U+FFFD"
+                      " (%zu byte%s)\n", j->path, cs.ninvalid, cs.name, cs.ninvalid_bytes,
+                      cs.ninvalid_bytes == 1 ? "" : "s");
         j->warned = 1;
     }
     return 0;

@@ -322,6 +322,56 @@ static void no_blind_guess(void **state)
     assert_null(vn_charset_detect(NULL, 0));
 }
 
+/* Decode bytes no charset explains: OUT: the text and info; rc returned. */
+static int decode_replaced(const char *src, size_t n, vn_buf *out, vn_charset_info *info,
+                           vn_err *err)
+{
+    char *copy = exact_copy(src, n);
+    vn_err_clear(err);
+    int rc = vn_charset_decode(copy, n, 0, out, info, err);
+    free(copy);
+    return rc;
+}
+
+/* However many bytes are bad, text stays text: each bad sequence becomes
+ * U+FFFD, and both sequences and bytes are counted. Bytes that are mostly
+ * invalid or control characters are binary. */
+static void replaced_or_binary(void **state)
+{
+    vn_buf out = VN_BUF_INIT;
+    vn_charset_info info;
+    vn_err err;
+    (void)state;
+    /* a third of the bytes bad (once the 2% limit that skipped a file) */
+    static const char bad[] = "T\xe1\xba u \xff\xfe giua \x80 zz.";
+    assert_int_equal(decode_replaced(LIT(bad), &out, &info, &err), VN_OK);
+    assert_string_equal(out.data, "T\xef\xbf\xbd u \xef\xbf\xbd\xef\xbf\xbd giua \xef\xbf\xbd zz.");
+    assert_int_equal(info.how, VN_CHARSET_REPLACED);
+    assert_int_equal(info.ninvalid, 4);
+    assert_int_equal(info.ninvalid_bytes, 5);
+    /* behind a UTF-8 BOM: counted the same way */
+    assert_int_equal(decode_replaced(LIT("\xef\xbb\xbf\xff\xfe\xfd ab"), &out, &info, &err), VN_OK);
+    assert_int_equal(info.how, VN_CHARSET_BOM);
+    assert_int_equal(info.ninvalid, 3);
+    assert_int_equal(info.ninvalid_bytes, 3);
+    /* all high bytes, no blank: not text */
+    char noise[512];
+    for (size_t i = 0; i < sizeof noise; i++)
+        noise[i] = (char)(0xF8 + i % 8);
+    assert_int_equal(decode_replaced(noise, sizeof noise, &out, &info, &err), VN_EDECODE);
+    assert_int_equal(err.code, VN_EDECODE);
+    assert_string_equal(err.msg, "not a text file (binary: 100% of the bytes are invalid UTF-8"
+                                  " or control characters)");
+    /* control characters count against text too; tabs and line ends do not */
+    assert_int_equal(decode_replaced(LIT("a\x01\x02\x03\x04\x05\x06\x7f\xff b"), &out, &info,
+                                     &err), VN_EDECODE);
+    assert_string_equal(err.msg, "not a text file (binary: 72% of the bytes are invalid UTF-8"
+                                 " or control characters)");
+    assert_int_equal(decode_replaced(LIT("a\t\t\r\n\r\n\f\x1b\xff b"), &out, &info, &err), VN_OK);
+    assert_int_equal(info.ninvalid_bytes, 1);
+    vn_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +385,7 @@ int main(void)
         cmocka_unit_test(declared_labels),
         cmocka_unit_test(detects_vietnamese_legacy),
         cmocka_unit_test(no_blind_guess),
+        cmocka_unit_test(replaced_or_binary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,7 +155,27 @@ sys.stdout.buffer.write(bytes(r.randrange(128, 256) for _ in range(65536)))' >"$
 index_case binary
 sane "binary files" 1
 contains "binary with NUL: skipped" "$err" "a.txt: not a text file"
-contains "binary without NUL: skipped as not UTF-8" "$err" "b.txt: not UTF-8 text"
+contains "binary without NUL (all high bytes, no blank): skipped as binary" "$err" \
+    "b.txt: not a text file (binary: 65% of the bytes are invalid UTF-8 or control characters), skipped"
+
+# Undeclared bytes that are not UTF-8, and many of them (nearly a quarter
+# of the file; no legacy charset reads it as Vietnamese): not guessed, not
+# skipped either. The file is indexed with U+FFFD in their place and
+# named once on stderr, with how many bytes were replaced, even with
+# --quiet; exit 1. The words between the bad bytes are found.
+article undeclared a.txt 'Bài có nhiều byte lạ\nzzztruoc \xff\xfe\xfd\xfc zzzgiua \x80\x81\x82 zzzsau.\n%s\n' \
+    "$(printf 'd\xe9j\xe0 \xe9t\xe9 zzzlap %.0s' $(seq 30))"
+rm -f "$TMP/undeclared.db"*
+run 120 "$VNINDEX" --db "$TMP/undeclared.db" --quiet "$TMP/art/undeclared"
+sane "undeclared invalid bytes (23% of the file)" 1
+one_line "undeclared invalid bytes: one warning line, with --quiet" \
+    "a.txt: 127 invalid UTF-8 sequences replaced by U+FFFD (127 bytes)"
+equals "undeclared invalid bytes: indexed" "$(count "$TMP/undeclared.db")" 1
+run 30 "$VNQUERY" --db "$TMP/undeclared.db" --json zzztruoc zzzgiua zzzsau zzzlap
+contains "undeclared invalid bytes: the words around them are found" "$out" '"total": 1'
+contains "undeclared invalid bytes: U+FFFD in their place" "$out" \
+    "$(printf '\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \\u003cmark\\u003ezzzgiua')"
+json_ok "undeclared invalid bytes: JSON valid" "$TMP/out"
 
 # A few bad sequences in real text: replaced by U+FFFD, reported, indexed.
 for bad in 'invalid:\xff\xfe' 'overlong:\xc0\xaf \xe0\x80\xaf \xf0\x80\x80\xaf' \
