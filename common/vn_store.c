@@ -707,7 +707,11 @@ int vn_store_put(vn_store *st, const vn_doc *doc, int64_t *idp, vn_err *err)
         sqlite3_bind_int64(s, 1, id);
         bind_text(s, 2, doc->title ? doc->title : "");
         sqlite3_bind_text(s, 3, doc->body ? doc->body : "", (int)doc->body_len, SQLITE_STATIC);
-        rc = run(st, s, "cannot index an article", err);
+        if (doc->tape != NULL)
+            rc = vn_tok_play(st->tok, doc->tape, err);
+        if (rc == VN_OK)
+            rc = run(st, s, "cannot index an article", err);
+        vn_tok_play(st->tok, NULL, err);
     }
     *idp = rc == VN_OK ? id : replace_id;
     return rc;

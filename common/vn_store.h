@@ -49,6 +49,7 @@ typedef struct vn_doc {
     size_t body_z_len;
     int64_t size, mtime;   /* of the file: bytes, seconds since the epoch */
     int64_t hash;          /* of the file's bytes */
+    const struct vn_tape *tape; /* title's and body's tokens made ahead (vn_tok.h), or NULL */
 } vn_doc;
 
 /* What the store knows of a file. */

@@ -148,6 +148,24 @@ static size_t space_len(const char *s, size_t n)
     return 0;
 }
 
+int vn_extract_invisible(unsigned cp)
+{
+    UChar32 c = (UChar32)cp;
+    if (cp < 0x80)
+        return cp <= 0x20 || cp == 0x7F;
+    return u_isUWhiteSpace(c) || u_charType(c) == U_CONTROL_CHAR
+           || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+}
+
+int vn_extract_visible(const char *src, size_t n)
+{
+    size_t len;
+    for (size_t i = 0; i < n; i += len)
+        if (!vn_extract_invisible(decode(src + i, n - i, &len)))
+            return 1;
+    return 0;
+}
+
 static span trim(span s)
 {
     size_t k;
@@ -166,7 +184,8 @@ static span trim(span s)
     return s;
 }
 
-/* The trimmed non-empty lines of src; LF, CRLF and CR end a line.
+/* The trimmed lines of src that show something (not only blanks, soft
+ * hyphens, bidi marks, ...); LF, CRLF and CR end a line.
  * OUT: *lines (caller frees; NULL on failure) and *nlines. */
 static int split_lines(const char *src, size_t n, span **lines, size_t *nlines)
 {
@@ -182,7 +201,7 @@ static int split_lines(const char *src, size_t n, span **lines, size_t *nlines)
         if (i < n && src[i] != '\n' && src[i] != '\r')
             continue;
         span s = trim((span){src + start, i - start});
-        if (s.n > 0)
+        if (s.n > 0 && vn_extract_visible(s.p, s.n))
             v[k++] = s;
         if (i + 1 < n && src[i] == '\r' && src[i + 1] == '\n')
             i++;

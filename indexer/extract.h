@@ -33,7 +33,9 @@ typedef struct vn_article {
 
 /* Fill *art from n bytes of UTF-8 at src. All strings are NUL-terminated
  * and owned by *art: release them with vn_article_free.
- * Returns VN_EINVAL (with a message) for an empty or whitespace-only text. */
+ * Returns VN_EINVAL (with a message) for an empty text, or one of blanks
+ * and invisible characters only. Lines without a visible character are
+ * dropped (so such a line is never the title). */
 int vn_extract_txt(const char *src, size_t n, vn_article *art, vn_err *err);
 
 /* The first Vietnamese date in n bytes at src, as "YYYY-MM-DD" in out[11].
@@ -74,6 +76,14 @@ int vn_extract_byline(const char *src, size_t n, size_t *off, size_t *len);
  * word (or, in a line without blanks, after a character). */
 #define VN_TITLE_MAX_BYTES 250
 size_t vn_extract_title_len(const char *src, size_t n);
+
+/* Whether code point cp shows nothing: a blank, a control character, or
+ * a default-ignorable one (zero-width space and joiners, soft hyphen,
+ * bidi marks, BOM). A text made only of these is empty. */
+int vn_extract_invisible(unsigned cp);
+
+/* Whether the n bytes of UTF-8 at src hold a code point that shows. */
+int vn_extract_visible(const char *src, size_t n);
 
 /* Release the strings of *art and zero it. Accepts NULL. */
 void vn_article_free(vn_article *art);

@@ -263,7 +263,9 @@ static void line_add(line *ln, const char *s, size_t n, int *rc)
     }
 }
 
-/* Visible code points and commas in n bytes at s. */
+/* Visible code points and commas in n bytes at s: not blanks, nor
+ * characters that show nothing (vn_extract_invisible), such as bidi
+ * marks, which line_add keeps. */
 static size_t count_text(const char *s, size_t n, size_t *commas)
 {
     size_t cps = 0, i = 0;
@@ -271,7 +273,7 @@ static size_t count_text(const char *s, size_t n, size_t *commas)
     while (i < n) {
         UChar32 c;
         U8_NEXT(s, i, n, c);
-        if (c < 0 || is_blank(c) || is_invisible(c))
+        if (c < 0 || vn_extract_invisible((unsigned)c))
             continue;
         cps++;
         *commas += c == ',' || c == 0xFF0C || c == 0x060C;
@@ -781,11 +783,12 @@ static int select_roots(page *pg, const char *sel, int *missed, vn_err *err)
 /* ---- rendering ----------------------------------------------------------- */
 
 /* Close the paragraph being written. One that is mostly links (a "Quay
- * lại | Về đầu trang" line, "Xem thêm: ...") is not kept. */
+ * lại | Về đầu trang" line, "Xem thêm: ...") is not kept, nor one where
+ * nothing shows (only bidi marks, say: its total is 0). */
 static void end_para(page *pg, int *rc)
 {
     para *p = &pg->cur;
-    if (p->link * 2 > p->total && pg->out.len > p->off) {
+    if ((p->link * 2 > p->total || p->total == 0) && pg->out.len > p->off) {
         pg->out.len = p->off;
         pg->out.data[p->off] = '\0';
     }
@@ -1018,7 +1021,7 @@ static int find_h1(page *pg, text *out)
         const info *e = &pg->v[i];
         if (!is_tag(e->node, "h1") || e->chrome)
             continue;
-        if (flat_text(e->node, &pg->tmp) != VN_OK || pg->tmp.len == 0)
+        if (flat_text(e->node, &pg->tmp) != VN_OK || !vn_extract_visible(pg->tmp.data, pg->tmp.len))
             continue;
         if (pg->og_site != NULL && ci_same(pg->tmp.data, pg->tmp.len, pg->og_site, strlen(pg->og_site)))
             continue;
@@ -1036,18 +1039,25 @@ static int find_h1(page *pg, text *out)
     return 1;
 }
 
-/* The title, as a malloc'd string in *title, or NULL when none. */
+/* Whether pg->tmp holds a character that shows. */
+static int tmp_visible(const page *pg)
+{
+    return vn_extract_visible(pg->tmp.data, pg->tmp.len);
+}
+
+/* The title, as a malloc'd string in *title, or NULL when none (a
+ * candidate where nothing shows is none). */
 static int find_title(page *pg, char **title)
 {
     text t = {NULL, 0};
     *title = NULL;
-    if (pg->og_title != NULL && flat_value(pg->og_title, &pg->tmp) == VN_OK && pg->tmp.len > 0)
+    if (pg->og_title != NULL && flat_value(pg->og_title, &pg->tmp) == VN_OK && tmp_visible(pg))
         t = strip_site((text){pg->tmp.data, pg->tmp.len}, pg->og_site, 0);
     else if (find_h1(pg, &t))
         ;
-    else if (pg->title_el != NULL && flat_text(pg->title_el, &pg->tmp) == VN_OK && pg->tmp.len > 0)
+    else if (pg->title_el != NULL && flat_text(pg->title_el, &pg->tmp) == VN_OK && tmp_visible(pg))
         t = strip_site((text){pg->tmp.data, pg->tmp.len}, pg->og_site, 1);
-    if (t.n == 0)
+    if (t.n == 0 || !vn_extract_visible(t.p, t.n))
         return VN_OK;
     t.n = vn_extract_title_len(t.p, t.n);
     *title = dup_text(t);
@@ -1097,7 +1107,7 @@ static int find_meta_elements(page *pg, char date[11], char **author)
             continue;
         if (flat_text(e->node, &pg->tmp) != VN_OK)
             return VN_ENOMEM;
-        if (pg->tmp.len == 0 || pg->tmp.len > META_TEXT_MAX)
+        if (!tmp_visible(pg) || pg->tmp.len > META_TEXT_MAX)
             continue;
         if (is_tag(e->node, "time") && attr(e->node, "datetime") != NULL)
             e->meta = 1; /* "31/12", "2 giờ trước": find_meta_date reads it */
@@ -1222,7 +1232,7 @@ static int fill_fields(page *pg, vn_article *art, vn_err *err)
     if (date[0] == '\0')
         memcpy(date, el_date, sizeof date);
     if (rc == VN_OK && pg->meta_author != NULL && flat_value(pg->meta_author, &pg->tmp) == VN_OK
-        && pg->tmp.len > 0) {
+        && tmp_visible(pg)) {
         art->author = dup_text((text){pg->tmp.data, pg->tmp.len});
         rc = art->author != NULL ? VN_OK : VN_ENOMEM;
     }

@@ -316,6 +316,14 @@ static struct xcase x_single_line_padded = {
     "Một dòng có khoảng trắng", NULL, NULL, "",
 };
 
+/* A line where nothing shows (zero-width space, soft hyphen, RLM, BOM,
+ * word joiner) is no line: not the title, not a paragraph. */
+static struct xcase x_invisible_lines = {
+    "\xE2\x80\x8B\xC2\xAD\xE2\x80\x8F\xEF\xBB\xBF\n"
+    "Tiêu đề thật\n\xE2\x81\xA0 \xE2\x80\x8E\nĐoạn văn.\n\xC2\xAD\n",
+    "Tiêu đề thật", NULL, NULL, "Đoạn văn.",
+};
+
 /* The date comes from the title when it has one, before the body's. */
 static struct xcase x_date_in_title = {
     "Lịch cắt điện ngày 14/3/2024\nNgày 15 tháng 3 năm 2024 cắt điện khu B.\n",
@@ -389,6 +397,10 @@ static struct xcase x_long_word = {
 static struct ecase e_empty = {"", "empty article"};
 static struct ecase e_blank = {" \t\r\n\xC2\xA0\n\r \n", "empty article"};
 static struct ecase e_bom_only = {"\xEF\xBB\xBF\n", "empty article"};
+/* only invisible characters: as empty as only blanks */
+static struct ecase e_invisible_only = {
+    "\xE2\x80\x8B\xC2\xAD\xE2\x80\x8F\xEF\xBB\xBF\n\xE2\x80\x8B \xC2\xAD\r\n"
+    "\xE2\x80\x8D\xE2\x80\xAE\xE2\x81\xA9\n", "empty article"};
 static struct ecase e_chrome_only = {
     "Quay lại\nDanh mục Danh mục\n", "empty article: only site chrome"};
 
@@ -512,6 +524,7 @@ int main(void)
         XCASE(x_simple_bom),
         XCASE(x_single_line),
         XCASE(x_single_line_padded),
+        XCASE(x_invisible_lines),
         XCASE(x_date_in_title),
         XCASE(x_date_after_numbers),
         XCASE(x_date_references),
@@ -522,6 +535,7 @@ int main(void)
         ECASE(e_empty),
         ECASE(e_blank),
         ECASE(e_bom_only),
+        ECASE(e_invisible_only),
         ECASE(e_chrome_only),
         DCASE(d_words),
         DCASE(d_words_zero),

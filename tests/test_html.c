@@ -283,6 +283,15 @@ static struct hcase h_title_first_line = {
     NULL, "Dòng đầu là tiêu đề", NULL, NULL, NULL, "Đoạn thứ hai.", 0,
 };
 
+/* a title where nothing shows is none: the next candidate is used; a
+ * paragraph of invisible characters is no paragraph */
+static struct hcase h_title_invisible = {
+    NULL,
+    "<meta property='og:title' content='&#x200B;&shy;'><title>&#x200F; \xE2\x80\x8B</title>"
+    "<h1>&#xFEFF;</h1><p>&#x200F;&#x2060;</p><p>Dòng đầu</p><p>&#8203;</p><p>Đoạn hai.</p>",
+    NULL, "Dòng đầu", NULL, NULL, NULL, "Đoạn hai.", 0,
+};
+
 /* a title longer than VN_TITLE_MAX_BYTES is cut after a character */
 #define E10 "ếếếếếếếếếế"
 static struct hcase h_title_long = {
@@ -447,6 +456,10 @@ static void selector_check(void **state)
         const char *sel, *msg;
     } c[] = {
         {"#noidung", ""}, {".news-content", ""}, {"noidung", ""}, {"//div[@id='x']", ""},
+/* zero-width space, soft hyphen, RLM, BOM only: as empty as blanks */
+static struct ecase e_invisible = {
+    "<title>&#x200B;</title><body><p>\xE2\x80\x8B\xC2\xAD\xE2\x80\x8F\xEF\xBB\xBF</p>"
+    "<p>&shy;&#x200F;&#x202E;</p></body>", NULL, "empty page: no title and no text"};
         {"(//p)[1]", ""},
         {"", "empty content selector"},
         {"#", "bad content selector '#': give #id, .class, a name, or an XPath"},
@@ -519,14 +532,14 @@ int main(void)
         PAGE(h_sel_xpath_many), PAGE(h_sel_missed), PAGE(h_sel_chrome),
         PAGE(h_title_og), PAGE(h_title_og_site), PAGE(h_title_h1), PAGE(h_title_suffix),
         PAGE(h_title_pipe), PAGE(h_title_dash_kept), PAGE(h_title_logo),
-        PAGE(h_title_first_line), PAGE(h_title_long),
+        PAGE(h_title_first_line), PAGE(h_title_invisible), PAGE(h_title_long),
         PAGE(h_date_meta), PAGE(h_date_meta_dmy), PAGE(h_date_time), PAGE(h_date_dateline),
         PAGE(h_date_text), PAGE(h_date_bad_meta),
         PAGE(h_author_meta), PAGE(h_author_class), PAGE(h_author_itemprop),
         PAGE(h_author_bold), PAGE(h_author_right), PAGE(h_author_plain),
         PAGE(h_url_canonical), PAGE(h_url_og), PAGE(h_url_relative), PAGE(h_url_javascript),
         PAGE(h_body_lines), PAGE(h_body_hidden), PAGE(h_body_links), PAGE(h_body_title_repeat),
-        ERR(e_empty), ERR(e_blank), ERR(e_no_text), ERR(e_comment), ERR(e_bad_xpath),
+        ERR(e_empty), ERR(e_blank), ERR(e_no_text), ERR(e_invisible), ERR(e_comment), ERR(e_bad_xpath),
         ERR(e_not_nodes), ERR(e_bad_name),
         cmocka_unit_test(selector_check),
         cmocka_unit_test(html_paths),

@@ -87,6 +87,16 @@ sane "blank article" 1
 contains "blank article: named and skipped" "$err" "a.txt: empty article, skipped"
 equals "blank article: nothing stored" "$(count "$TMP/blank.db")" 0
 
+# Only invisible characters (zero-width space, soft hyphen, RLM, BOM, word
+# joiner): as empty as only blanks, so skipped with the same message.
+article invisible-only a.txt '\xe2\x80\x8b\xc2\xad\xe2\x80\x8f\xef\xbb\xbf\n \xe2\x80\x8b\xe2\x81\xa0\n'
+article invisible-only b.html '<title>&#x200B;</title><p>\xc2\xad\xe2\x80\x8f</p>'
+index_case invisible-only
+sane "invisible-only article" 1
+contains "invisible-only article: named and skipped" "$err" "a.txt: empty article, skipped"
+contains "invisible-only page: named and skipped" "$err" "b.html: empty page: no title and no text, skipped"
+equals "invisible-only article: nothing stored" "$(count "$TMP/invisible-only.db")" 0
+
 article zero a.txt ''
 index_case zero
 sane "0-byte article" 1
