@@ -30,6 +30,8 @@ struct vn_suggest {
     int bound;            /* the threshold, in hundredths */
     int free;             /* the word has no marks: marks cost nothing */
     long long min_freq;
+    vn_suggest_accept_fn accept; /* may be NULL */
+    void *accept_ctx;
     int have;             /* a candidate was kept */
     int best;             /* its distance */
     long long best_freq;
@@ -265,6 +267,8 @@ int vn_suggest_open(vn_suggest **out, const char *word, size_t n,
     if (opts != NULL && opts->max_dist > 0)
         sg->bound = (int)(opts->max_dist * 100 + 0.5);
     sg->min_freq = opts != NULL ? opts->min_freq : 0;
+    sg->accept = opts != NULL ? opts->accept : NULL;
+    sg->accept_ctx = opts != NULL ? opts->accept_ctx : NULL;
     *out = sg;
     return VN_OK;
 }
@@ -300,8 +304,12 @@ int vn_suggest_add(vn_suggest *sg, const char *cand, size_t n, long long freq)
     int d = units_distance(&sg->word, &c, bound, sg->free);
     if (d > bound || !better(sg, d, freq, cand, n) || same_units(&sg->word, &c))
         return VN_OK;
+    int take = 1;
+    int rc = sg->accept != NULL ? sg->accept(sg->accept_ctx, cand, n, &take) : VN_OK;
+    if (rc != VN_OK || !take)
+        return rc;
     vn_buf_reset(&sg->best_word);
-    int rc = vn_buf_add(&sg->best_word, cand, n);
+    rc = vn_buf_add(&sg->best_word, cand, n);
     if (rc != VN_OK) {
         sg->have = 0;
         return rc;

@@ -31,6 +31,14 @@
 
 #define VN_SUGGEST_MAX_UNITS 128
 
+/* Asked about a candidate (n bytes at cand, borrowed for the call, not
+ * NUL-terminated) about to become the best: set *take to 0 to pass over
+ * it (a word that no article holds any more), leave it 1 to keep it.
+ * Called only for candidates that beat the best so far, so for a few of
+ * them. Returns VN_OK, or an error code (with the hook's own err filled):
+ * vn_suggest_add passes it back and keeps the previous best. */
+typedef int (*vn_suggest_accept_fn)(void *ctx, const char *cand, size_t n, int *take);
+
 /* Zero-initialised options are the defaults. */
 typedef struct vn_suggest_opts {
     double max_dist;    /* > 0: the threshold; 0: by the word's length, see
@@ -38,6 +46,8 @@ typedef struct vn_suggest_opts {
     long long min_freq; /* ignore candidates rarer than this */
     int plain_strict;   /* non-zero: a word with no marks pays for missing
                          * marks and tones too, as vn_suggest_distance does */
+    vn_suggest_accept_fn accept; /* NULL: every candidate may win */
+    void *accept_ctx;            /* for accept */
 } vn_suggest_opts;
 
 /* The distance between a and b (UTF-8), or -1 when either has more than
@@ -60,8 +70,9 @@ int vn_suggest_open(vn_suggest **out, const char *word, size_t n,
 void vn_suggest_close(vn_suggest *sg);
 
 /* Offer one candidate (borrowed for the call) seen freq times. The word
- * itself (in any case or normal form) is skipped. Returns VN_OK or
- * VN_ENOMEM. */
+ * itself (in any case or normal form) is skipped, and so is a candidate
+ * the options' accept hook passes over. Returns VN_OK, VN_ENOMEM, or the
+ * accept hook's error. */
 int vn_suggest_add(vn_suggest *sg, const char *cand, size_t n, long long freq);
 
 /* The best candidate so far. OUT: *word (borrowed: valid until the next

@@ -188,6 +188,58 @@ static int fold_query(vn_norm *nm, const char *text, char **folded, vn_err *err)
     return rc;
 }
 
+/* ---- the live vocabulary ------------------------------------------------------ */
+
+/* vn_spelling only grows: a word stays in it after the last article holding
+ * it is deleted. So rescue and "did you mean" check the few words they are
+ * about to offer against FTS5's own counts (vn_store_term_docs). */
+
+#define STOP_WALK (-1) /* a vn_store_vocab callback's "found it" */
+
+/* OUT: *live = 1 when some article holds the canonical word canon[0..n). */
+static int is_live(vn_store *st, const char *canon, size_t n, int *live, vn_err *err)
+{
+    int64_t ndocs = 0;
+    char *w = strndup(canon, n);
+    *live = 0;
+    if (w == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    int rc = vn_store_term_docs(st, w, &ndocs, err);
+    *live = rc == VN_OK && ndocs > 0;
+    free(w);
+    return rc;
+}
+
+typedef struct live_walk {
+    vn_store *st;
+    int live;
+    vn_err *err;
+} live_walk;
+
+static int find_live(void *ctx, const char *canon, size_t n)
+{
+    live_walk *lw = ctx;
+    int rc = is_live(lw->st, canon, n, &lw->live, lw->err);
+    return rc == VN_OK && lw->live ? STOP_WALK : rc;
+}
+
+/* OUT: *live = 1 when some article holds a spelling that folds to fold. */
+static int fold_live(vn_store *st, const char *fold, int *live, vn_err *err)
+{
+    live_walk lw = {st, 0, err};
+    size_t n = strlen(fold);
+    char *to = malloc(n + 2);
+    *live = 0;
+    if (to == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    memcpy(to, fold, n); /* [fold, fold "\x01"): exactly the words that fold so */
+    memcpy(to + n, "\x01", 2);
+    int rc = vn_store_vocab(st, fold, to, find_live, &lw, err);
+    free(to);
+    *live = lw.live;
+    return rc == STOP_WALK ? VN_OK : rc;
+}
+
 /* ---- typing rescue: Telex and VNI ------------------------------------------ */
 
 typedef struct rescue {
@@ -196,8 +248,8 @@ typedef struct rescue {
     vn_buf canon, fold;
 } rescue;
 
-/* vn_telex_accept_fn: use the decoding when the index does not know the
- * word as typed but knows the decoded spelling. */
+/* vn_telex_accept_fn: use the decoding when no article holds the word as
+ * typed but one holds the decoded spelling. */
 static int accept_decoding(void *ctx, const char *word, size_t nword, const char *dec,
                            size_t ndec, int *use, vn_err *err)
 {
@@ -206,12 +258,14 @@ static int accept_decoding(void *ctx, const char *word, size_t nword, const char
     *use = 0;
     int rc = vn_norm_word(r->nm, word, nword, NULL, &r->fold, NULL, err);
     if (rc == VN_OK)
-        rc = vn_store_knows(r->st, r->fold.data ? r->fold.data : "", NULL, &known, err);
+        rc = fold_live(r->st, r->fold.data ? r->fold.data : "", &known, err);
     if (rc != VN_OK || known)
         return rc;
     rc = vn_norm_word(r->nm, dec, ndec, &r->canon, &r->fold, NULL, err);
     if (rc == VN_OK && r->canon.len > 0)
         rc = vn_store_knows(r->st, r->fold.data, r->canon.data, use, err);
+    if (rc == VN_OK && *use)
+        rc = is_live(r->st, r->canon.data, r->canon.len, use, err);
     return rc;
 }
 
@@ -243,12 +297,22 @@ typedef struct speller {
     size_t at;
     vn_buf out, word, fold;
     int changed;
+    int found;                /* the search found something */
+    size_t *syn, nsyn, capsyn;/* [start, end) byte pairs of the text that
+                                 spell a synonym form: not typos */
     vn_err *err;
 } speller;
 
 static int feed(void *ctx, const char *canon, size_t n)
 {
     return vn_suggest_add(ctx, canon, n, 0);
+}
+
+/* vn_suggest_accept_fn: only a word some article still holds. */
+static int take_live(void *ctx, const char *cand, size_t n, int *take)
+{
+    speller *sp = ctx;
+    return is_live(sp->st, cand, n, take, sp->err);
 }
 
 /* Of the spellings that fold like word, the one most articles hold. */
@@ -278,14 +342,16 @@ static int weigh(void *ctx, const char *canon, size_t n)
 }
 
 /* The best vocabulary word for the unknown word at [start, end) of the
- * text, appended to sp->out; OUT: *found. */
+ * text, among those some article still holds, appended to sp->out;
+ * OUT: *found. */
 static int suggest_word(speller *sp, const vn_token *tok, int *found)
 {
     vn_suggest *sg = NULL;
+    vn_suggest_opts opts = {.accept = take_live, .accept_ctx = sp};
     const char *w = sp->text + tok->start;
     size_t n = tok->end - tok->start;
     *found = 0;
-    int rc = vn_suggest_open(&sg, w, n, NULL, sp->err);
+    int rc = vn_suggest_open(&sg, w, n, &opts, sp->err);
     if (rc == VN_EINVAL)
         return VN_OK; /* empty or too long: no suggestion */
     if (rc == VN_OK)
@@ -315,15 +381,35 @@ static int suggest_word(speller *sp, const vn_token *tok, int *found)
     return rc;
 }
 
+/* Is the word at [start, end) part of a synonym form (UBND)? */
+static int in_synonym(const speller *sp, size_t start, size_t end)
+{
+    for (size_t i = 0; i + 1 < sp->nsyn; i += 2)
+        if (start >= sp->syn[i] && end <= sp->syn[i + 1])
+            return 1;
+    return 0;
+}
+
+/* Words that get no suggestion: operators, title:, words without a
+ * letter, forms of a synonym group, and, when the search found
+ * something, prefixes (bie* is no typo). */
+static int not_a_typo(const speller *sp, const vn_token *tok)
+{
+    const char *w = sp->text + tok->start;
+    size_t n = tok->end - tok->start;
+    char after = sp->text[tok->end];
+    return vn_query_is_keyword(w, n) || after == ':' || !vn_token_has_letter(tok)
+        || in_synonym(sp, tok->start, tok->end) || (sp->found && after == '*');
+}
+
 static int spell_word(void *ctx, const vn_token *tok)
 {
     speller *sp = ctx;
     int known = 1, found = 0, rc = VN_OK;
     const char *w = sp->text + tok->start;
     size_t n = tok->end - tok->start;
-    int op = vn_query_is_keyword(w, n) || sp->text[tok->end] == ':'; /* title: */
     rc = vn_buf_add(&sp->out, sp->text + sp->at, tok->start - sp->at);
-    if (rc == VN_OK && !op && vn_token_has_letter(tok)) {
+    if (rc == VN_OK && !not_a_typo(sp, tok)) {
         vn_buf_reset(&sp->word);
         rc = vn_buf_add(&sp->word, tok->fold, tok->nfold);
         if (rc == VN_OK)
@@ -338,13 +424,34 @@ static int spell_word(void *ctx, const vn_token *tok)
     return rc;
 }
 
-/* OUT: *suggestion (caller frees): the text with each word the index does
- * not know replaced by the nearest one it does, or NULL when none was. */
-static int suggest(vn_store *st, vn_norm *nm, const char *text, char **suggestion, vn_err *err)
+/* vn_syn_match_fn: remember the bytes a form covers. */
+static int note_synonym(void *ctx, const vn_syn_group *g, const vn_syn_form *form,
+                        size_t first, size_t n, size_t start, size_t end)
 {
-    speller sp = {st, nm, text, 0, VN_BUF_INIT, VN_BUF_INIT, VN_BUF_INIT, 0, err};
+    speller *sp = ctx;
+    (void)g, (void)form, (void)first, (void)n;
+    size_t *grown = vn_grow(sp->syn, &sp->capsyn, sp->nsyn + 2, sizeof *grown);
+    if (grown == NULL)
+        return vn_err_set(sp->err, VN_ENOMEM, "out of memory");
+    sp->syn = grown;
+    sp->syn[sp->nsyn++] = start;
+    sp->syn[sp->nsyn++] = end;
+    return VN_OK;
+}
+
+/* OUT: *suggestion (caller frees): the text with each word the index has
+ * never held replaced by the nearest one an article holds, or NULL when
+ * none was. found: the search found something (then a prefix is left
+ * alone); syn (may be NULL): forms of its groups are left alone. */
+static int suggest(vn_store *st, vn_norm *nm, const vn_syn *syn, const char *text, int found,
+                   char **suggestion, vn_err *err)
+{
+    speller sp = {st, nm, text, 0, VN_BUF_INIT, VN_BUF_INIT, VN_BUF_INIT, 0, found,
+                  NULL, 0, 0, err};
     *suggestion = NULL;
-    int rc = vn_norm_tokens(nm, text, strlen(text), spell_word, &sp, NULL, err);
+    int rc = syn ? vn_syn_scan(syn, nm, text, strlen(text), note_synonym, &sp, err) : VN_OK;
+    if (rc == VN_OK)
+        rc = vn_norm_tokens(nm, text, strlen(text), spell_word, &sp, NULL, err);
     if (rc == VN_OK)
         rc = vn_buf_puts(&sp.out, text + sp.at);
     if (rc == VN_OK && sp.changed)
@@ -352,6 +459,7 @@ static int suggest(vn_store *st, vn_norm *nm, const char *text, char **suggestio
     vn_buf_free(&sp.out);
     vn_buf_free(&sp.word);
     vn_buf_free(&sp.fold);
+    free(sp.syn);
     return rc;
 }
 
@@ -536,8 +644,8 @@ int search_run(vn_store *st, vn_norm *nm, const search_req *rq, search_res *res,
         rc = run_text(st, nm, rq, folded, res, err);
         res->relaxed = res->total > 0;
     }
-    if (rc == VN_OK && res->total == 0)
-        rc = suggest(st, nm, text, &res->suggestion, err);
+    if (rc == VN_OK)
+        rc = suggest(st, nm, rq->syn, text, res->total > 0, &res->suggestion, err);
     free(folded);
     res->took_ms = millis() - t0;
     return rc;

@@ -32,8 +32,12 @@ typedef struct search_res {
     double took_ms;
     int relaxed;              /* nothing matched as typed: searched without accents */
     char *searched;           /* the text searched when it differs from the
-                                 text typed (Telex/VNI decoded), else NULL */
-    char *suggestion;         /* "did you mean", or NULL */
+                                 text typed (Telex/VNI decoded to words an
+                                 article holds), else NULL */
+    char *suggestion;         /* "did you mean": the text with each word the
+                                 index never held replaced by the nearest
+                                 word an article holds (also when other
+                                 words found results), or NULL */
     vn_hit *hits;             /* the page, best first; strings owned */
     int nhits;
 } search_res;

@@ -138,8 +138,8 @@ typedef struct suggest_case {
 
 #define VOCAB vocab, sizeof vocab / sizeof vocab[0]
 #define AFTER_TINH after_tinh, sizeof after_tinh / sizeof after_tinh[0]
-#define STRICT {0, 0, 1}
-#define DEFAULTS {0, 0, 0}
+#define STRICT {.plain_strict = 1}
+#define DEFAULTS {.max_dist = 0}
 
 static const suggest_case suggests[] = {
     {"tinnh", VOCAB, DEFAULTS, "tỉnh"},          /* ties go to the most frequent */
@@ -157,9 +157,9 @@ static const suggest_case suggests[] = {
     {"ab", VOCAB, DEFAULTS, NULL},               /* short words: marks only */
     {"tính", VOCAB, DEFAULTS, "tỉnh"},           /* never the word itself */
     {"TÍNH", VOCAB, DEFAULTS, "tỉnh"},
-    {"gain", VOCAB, {0, 600, 0}, NULL},     /* min_freq */
-    {"gain", VOCAB, {0.5, 0, 0}, NULL},     /* max_dist */
-    {"gain", VOCAB, {1.0, 0, 0}, "gian"},
+    {"gain", VOCAB, {.min_freq = 600}, NULL}, /* min_freq */
+    {"gain", VOCAB, {.max_dist = 0.5}, NULL}, /* max_dist */
+    {"gain", VOCAB, {.max_dist = 1.0}, "gian"},
     {"gain", AFTER_TINH, DEFAULTS, "giản"},      /* tinh gain -> tinh giản */
     {"gain", AFTER_TINH, STRICT, "gian"},   /* distance first */
     {"thaan", AFTER_TINH, DEFAULTS, "thần"},
@@ -260,6 +260,51 @@ static void test_errors(void **state)
     vn_buf_free(&out);
 }
 
+/* An accept hook that passes over one word (say, no article holds it
+ * any more) and counts its calls; fails once told to. */
+typedef struct gone {
+    const char *word;
+    int calls, fail;
+} gone;
+
+static int not_gone(void *ctx, const char *cand, size_t n, int *take)
+{
+    gone *g = ctx;
+    g->calls++;
+    if (g->fail)
+        return VN_EDB;
+    *take = !(n == strlen(g->word) && memcmp(cand, g->word, n) == 0);
+    return VN_OK;
+}
+
+static void test_accept_hook(void **state)
+{
+    (void)state;
+    gone g = {"biển", 0, 0};
+    vn_suggest_opts opts = {.accept = not_gone, .accept_ctx = &g};
+    vn_suggest *sg;
+    vn_err err;
+    const char *w;
+    assert_int_equal(vn_suggest_open(&sg, "bieen", 5, &opts, &err), VN_OK);
+    /* the nearest and commonest, but passed over: the next best wins */
+    assert_int_equal(vn_suggest_add(sg, "biển", strlen("biển"), 100), VN_OK);
+    assert_int_equal(vn_suggest_result(sg, &w, NULL, NULL, NULL), 0);
+    assert_int_equal(vn_suggest_add(sg, "biên", strlen("biên"), 10), VN_OK);
+    assert_int_equal(vn_suggest_result(sg, &w, NULL, NULL, NULL), 1);
+    assert_string_equal(w, "biên");
+    /* asked only about candidates that would win: not about a rarer one */
+    int calls = g.calls;
+    assert_int_equal(vn_suggest_add(sg, "biền", strlen("biền"), 1), VN_OK);
+    assert_int_equal(vn_suggest_add(sg, "xyzxyz", 6, 1000), VN_OK);
+    assert_int_equal(g.calls, calls);
+    /* its error comes back and the best stays */
+    g.fail = 1;
+    assert_int_equal(vn_suggest_add(sg, "biến", strlen("biến"), 50), VN_EDB);
+    assert_int_equal(vn_suggest_result(sg, &w, NULL, NULL, NULL), 1);
+    assert_string_equal(w, "biên");
+    vn_suggest_close(sg);
+}
+
 /* 100,000 distinct syllable-like words, fed one by one. */
 static void test_timing(void **state)
 {
@@ -309,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_suggest_table),
         cmocka_unit_test(test_object_api),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_accept_hook),
         cmocka_unit_test(test_timing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

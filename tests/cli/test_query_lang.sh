@@ -229,3 +229,46 @@ for r in d["results"]:
 n_q=$(field "$(q --limit 100 cong chuc '-"UBND"')" "d['total']")
 ok "cong chuc -\"UBND\" (quoted: the letters only) keeps more ($n_q > $(field "$out" "d['total']"))" \
     test "$n_q" -gt "$(field "$out" "d['total']")"
+
+# ---- "did you mean" also when other words found something
+out=$(q bien chee OR tinh)
+ok "bien chee OR tinh: results" test "$(field "$out" "d['total']")" -gt 0
+equals "bien chee OR tinh: the unknown word still gets a suggestion" \
+    "$(field "$out" "d['suggestion']")" "bien chế OR tinh"
+out=$("$VNQUERY" --db "$DB" --limit 1 bien chee OR tinh)
+contains "text output with results: Có phải bạn muốn tìm" "$out" "Có phải bạn muốn tìm: bien chế OR tinh"
+contains "text output with results: the results too" "$out" "Results 1-1 of"
+out=$(q tinh gian bien che)
+equals "every word known: no suggestion" "$(field "$out" "d['suggestion']")" None
+out=$(q bie* OR tinh)
+equals "a prefix that found something is no typo" "$(field "$out" "d['suggestion']")" None
+printf 'SNVX = Sở Nội vụ\n' >"$TMP/snvx.txt"
+out=$(q --synonyms "$TMP/snvx.txt" SNVX)
+ok "an abbreviation the articles never write: found through its group" \
+    test "$(field "$out" "d['total']")" -gt 0
+equals "an abbreviation found through its group: no suggestion" "$(field "$out" "d['suggestion']")" None
+
+# ---- words of deleted articles: neither rescued to nor suggested
+mkdir -p "$TMP/stale"
+cp corpus/*.txt "$TMP/stale/"
+printf 'Máy khuếch đại\n\nBài thử: chiếc máy khuếch đại âm thanh của hội trường.\n' \
+    >"$TMP/stale/0000-unique-word.txt"
+SDB=$TMP/stale.db
+"$VNINDEX" --db "$SDB" --quiet "$TMP/stale" || fail "index the archive with a unique word"
+sq() { "$VNQUERY" --db "$SDB" --json "$@"; }
+out=$(sq khueechs)
+equals "unique word indexed: Telex khueechs is rescued to it" "$(field "$out" "d['searched']")" "khuếch"
+equals "unique word indexed: khuechh suggests it" "$(field "$(sq khuechh)" "d['suggestion']")" "khuếch"
+rm "$TMP/stale/0000-unique-word.txt"
+"$VNINDEX" --db "$SDB" --quiet "$TMP/stale" || fail "reindex after deleting the article"
+equals "its article deleted: the word is gone from the index" "$(field "$(sq '"khuếch"')" "d['total']")" 0
+out=$(sq khueechs)
+equals "its article deleted: khueechs is not rescued to it" "$(field "$out" "d['searched']")" None
+out=$("$VNQUERY" --db "$SDB" khueechs)
+lacks "its article deleted: no 'Đã tìm: khuếch'" "$out" "Đã tìm"
+out=$(sq khuechh)
+lacks "its article deleted: khuechh does not suggest it" "$(field "$out" "d['suggestion']")" "khuếch"
+out=$(sq khue6ch1)
+equals "its article deleted: VNI khue6ch1 is not rescued to it" "$(field "$out" "d['searched']")" None
+out=$(sq cong chuc khuechh)
+lacks "its article deleted: not suggested beside other words either" "$(field "$out" "d['suggestion']")" "khuếch"
