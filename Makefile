@@ -93,8 +93,9 @@ eval: deps
 
 # libFuzzer targets under tests/fuzz, FUZZ_SECONDS each (clang).
 FUZZ_SECONDS ?= 60
+FUZZ_OUT ?= $(B)/fuzz
 fuzz: deps
-	@FUZZ_OUT=$(B)/fuzz scripts/fuzz.sh $(FUZZ_SECONDS)
+	@FUZZ_OUT=$(FUZZ_OUT) scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # vnquery serve under wrk on the 35k corpus (needs ../shared).
 loadtest: deps

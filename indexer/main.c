@@ -448,7 +448,11 @@ int main(int argc, char **argv)
     vn_store *st = NULL;
     vn_err err = {0};
     int lock = -1, status;
-    int rc = modes[c.mode].locks ? vn_admin_lock(c.db, c.wait_s, &lock, &err) : VN_OK;
+    /* A directory or another application's database is refused before
+     * DB.lock goes beside it, and before --rebuild copies over it. */
+    int rc = vn_store_probe(c.db, &err);
+    if (rc == VN_OK && modes[c.mode].locks)
+        rc = vn_admin_lock(c.db, c.wait_s, &lock, &err);
     if (rc != VN_OK)
         status = fail(status_of(rc), &err);
     else
