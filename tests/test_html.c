@@ -439,6 +439,10 @@ static struct ecase e_empty = {"", NULL, "empty page: no title and no text"};
 static struct ecase e_blank = {"  \n\t ", NULL, "empty page: no title and no text"};
 static struct ecase e_no_text = {"<html><body><div><img src=a.jpg></div></body></html>", NULL,
                                  "empty page: no title and no text"};
+/* zero-width space, soft hyphen, RLM, BOM only: as empty as blanks */
+static struct ecase e_invisible = {
+    "<title>&#x200B;</title><body><p>\xE2\x80\x8B\xC2\xAD\xE2\x80\x8F\xEF\xBB\xBF</p>"
+    "<p>&shy;&#x200F;&#x202E;</p></body>", NULL, "empty page: no title and no text"};
 static struct ecase e_comment = {"<!-- chỉ có chú thích -->", NULL,
                                  "empty page: no title and no text"};
 static struct ecase e_bad_xpath = {"<title>T</title><p>x</p>", "//div[@id='a'",
@@ -456,10 +460,6 @@ static void selector_check(void **state)
         const char *sel, *msg;
     } c[] = {
         {"#noidung", ""}, {".news-content", ""}, {"noidung", ""}, {"//div[@id='x']", ""},
-/* zero-width space, soft hyphen, RLM, BOM only: as empty as blanks */
-static struct ecase e_invisible = {
-    "<title>&#x200B;</title><body><p>\xE2\x80\x8B\xC2\xAD\xE2\x80\x8F\xEF\xBB\xBF</p>"
-    "<p>&shy;&#x200F;&#x202E;</p></body>", NULL, "empty page: no title and no text"};
         {"(//p)[1]", ""},
         {"", "empty content selector"},
         {"#", "bad content selector '#': give #id, .class, a name, or an XPath"},
