@@ -59,7 +59,7 @@ static const char *const schema_sql =
 enum {
     Q_LOOKUP, Q_INSERT, Q_UPDATE, Q_FTS_ADD, Q_FTS_DEL, Q_DELETE, Q_TOUCH,
     Q_UNDER, Q_SEARCH, Q_SEARCH_F, Q_SNIPPET, Q_ARTICLE, Q_COUNT, Q_META_GET, Q_META_SET,
-    Q_DICT_GET, Q_DICT_LAST, Q_DICT_ADD, Q_KNOWS_ANY, Q_KNOWS, Q_VOCAB, Q_TERM_DOCS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
+    Q_MATCH_COUNT, Q_DICT_GET, Q_DICT_LAST, Q_DICT_ADD, Q_KNOWS_ANY, Q_KNOWS, Q_VOCAB, Q_TERM_DOCS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
 };
 
 static const char *const stmt_sql[Q_N] = {
@@ -96,6 +96,7 @@ static const char *const stmt_sql[Q_N] = {
                   " WHERE article_fts MATCH ?1 AND rowid = ?2",
     [Q_ARTICLE] = "SELECT path, url, title, date, author FROM article WHERE id = ?1",
     [Q_COUNT] = "SELECT count(*) FROM article",
+    [Q_MATCH_COUNT] = "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?1",
     [Q_META_GET] = "SELECT value FROM vn_meta WHERE key = ?1",
     [Q_META_SET] = "INSERT OR REPLACE INTO vn_meta(key, value) VALUES (?1, ?2)",
     [Q_DICT_GET] = "SELECT data FROM vn_dict WHERE id = ?1",
@@ -830,6 +831,20 @@ int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *
                                                      : db_error(st, "cannot read the vocabulary", err);
 }
 
+int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_MATCH_COUNT, err);
+    *n = 0;
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, match);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK : db_error(st, "search failed", err);
+}
+
 /* ---- search ------------------------------------------------------------------------ */
 
 /* Fill the text fields of hit from the article row and its snippet, then
@@ -870,16 +885,44 @@ static int deliver(vn_store *st, const char *match, const char *groups, vn_hit *
     return rc;
 }
 
-/* The page of results as (id, score), at most limit of them. */
+/* The page of results as (id, score), at most limit of them, from the
+ * one of rank first + 1. */
 typedef struct page {
     int64_t *id;
     double *score;
-    int n;
+    int n, first;
 } page;
+
+/* With q->ties, rank_page reads up to VN_STORE_TIES results on each side
+ * of the page, then keeps of them those tied with the page's ends. */
+static void keep_ties(page *pg, int before, int limit)
+{
+    int lo = before, hi = before + limit < pg->n ? before + limit : pg->n;
+    if (lo >= hi) {
+        pg->n = 0;
+        return;
+    }
+    while (lo > 0 && pg->score[lo - 1] == pg->score[before])
+        lo--;
+    while (hi < pg->n && pg->score[hi] == pg->score[hi - 1])
+        hi++;
+    memmove(pg->id, pg->id + lo, (size_t)(hi - lo) * sizeof *pg->id);
+    memmove(pg->score, pg->score + lo, (size_t)(hi - lo) * sizeof *pg->score);
+    pg->first += lo;
+    pg->n = hi - lo;
+}
 
 static int rank_page(vn_store *st, const vn_search *q, const char *match, const char *groups,
                      int limit, int offset, page *pg, int64_t *total, vn_err *err)
 {
+    int before = 0, want = limit;
+    if (q->ties) {
+        before = offset < VN_STORE_TIES ? offset : VN_STORE_TIES;
+        offset -= before;
+        want = before + limit + VN_STORE_TIES;
+    }
+    pg->first = offset;
+    limit = want;
     int filtered = q->since != NULL || q->until != NULL || q->sort != VN_SORT_RELEVANCE;
     sqlite3_stmt *s = stmt(st, filtered ? Q_SEARCH_F : Q_SEARCH, err);
     if (s == NULL)
@@ -907,6 +950,8 @@ static int rank_page(vn_store *st, const vn_search *q, const char *match, const 
     int rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK : db_error(st, "search failed", err);
     sqlite3_reset(s);
     sqlite3_bind_null(s, 7); /* rows is about to go */
+    if (q->ties)
+        keep_ties(pg, before, want - before - VN_STORE_TIES);
     return rc;
 }
 
@@ -922,7 +967,8 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     /* One read transaction: the ranking, the rows and the snippets see
      * the same state even while the indexer commits. */
     int own = sqlite3_get_autocommit(st->db);
-    page pg = {calloc((size_t)limit, sizeof *pg.id), calloc((size_t)limit, sizeof *pg.score), 0};
+    size_t cap = (size_t)limit + (q->ties ? 2 * VN_STORE_TIES : 0);
+    page pg = {calloc(cap, sizeof *pg.id), calloc(cap, sizeof *pg.score), 0, 0};
     int rc = pg.id && pg.score ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK && own)
         rc = exec(st, "BEGIN", "cannot start a read transaction", err);
@@ -935,7 +981,7 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     if (rc == VN_OK)
         rc = rank_page(st, q, match.data, g, limit, offset, &pg, &count, err);
     for (int i = 0; rc == VN_OK && i < pg.n; i++) {
-        vn_hit hit = {.id = pg.id[i], .rank = offset + i + 1, .score = pg.score[i]};
+        vn_hit hit = {.id = pg.id[i], .rank = pg.first + i + 1, .score = pg.score[i]};
         rc = deliver(st, match.data, g, &hit, fn, ctx, err);
     }
     vn_buf_free(&match);

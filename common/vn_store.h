@@ -141,12 +141,22 @@ typedef struct vn_search {
     int limit, offset;
     const char *since, *until;
     int sort;              /* VN_SORT_* */
+    int ties;              /* also deliver the results outside the page whose
+                              score equals the page's first or last one (their
+                              rank says where, at most VN_STORE_TIES each
+                              side): for a caller that orders equals itself
+                              and then cuts the page */
 } vn_search;
+
+#define VN_STORE_TIES 32
 
 /* Run q, calling fn for each result on the page, in order.
  * OUT: *total (may be NULL) counts every match. */
 int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
                     int64_t *total, vn_err *err);
+
+/* OUT: *n, the articles that match the FTS5 expression match. */
+int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *err);
 
 /* The index's vocabulary: vn_spelling holds every indexed word that has
  * a letter, under its accent-free form. */
