@@ -1277,6 +1277,86 @@ int vn_html_path(const char *path)
            || (n > 4 && strcasecmp(path + n - 4, ".htm") == 0);
 }
 
+/* Whether s[i..n) starts with word (lower case), ignoring ASCII case. */
+static int starts_ci(const char *s, size_t i, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    return n - i >= k && strncasecmp(s + i, word, k) == 0;
+}
+
+/* Offset of the first end (a string) in s[i..n), past it; n when none. */
+static size_t past(const char *s, size_t i, size_t n, const char *end)
+{
+    size_t k = strlen(end);
+    for (; i + k <= n; i++)
+        if (memcmp(s + i, end, k) == 0)
+            return i + k;
+    return n;
+}
+
+/* libxml2's HTML parser ends a DOCTYPE at its first '>': the declarations
+ * of an internal subset (<!DOCTYPE html [ <!ENTITY e "..."> ]>) would
+ * become body text, or the title. Where the page's DOCTYPE (after blanks,
+ * <?xml ...?> and comments) has one: OUT: s[*from, *to) is the subset,
+ * '[' to ']', quoted strings and comments read as such; both 0 when there
+ * is none, or it never closes. */
+static void find_subset(const char *s, size_t n, size_t *from, size_t *to)
+{
+    size_t i = 0;
+    *from = *to = 0;
+    for (;;) {
+        while (i < n && strchr(" \t\r\n\f", s[i]) != NULL && s[i] != '\0')
+            i++;
+        if (starts_ci(s, i, n, "<?"))
+            i = past(s, i, n, "?>");
+        else if (starts_ci(s, i, n, "<!--"))
+            i = past(s, i + 4, n, "-->");
+        else
+            break;
+    }
+    if (!starts_ci(s, i, n, "<!doctype"))
+        return;
+    char quote = 0;
+    size_t open = 0;
+    for (i += 9; i < n; i++) {
+        char c = s[i];
+        if (quote != 0) {
+            quote = c == quote ? 0 : quote;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (open == 0 && c == '>') {
+            return; /* no subset */
+        } else if (open == 0 && c == '[') {
+            open = i;
+        } else if (open != 0 && starts_ci(s, i, n, "<!--")) {
+            i = past(s, i + 4, n, "-->") - 1;
+        } else if (open != 0 && c == ']') {
+            *from = open;
+            *to = i + 1;
+            return;
+        }
+    }
+}
+
+/* src[0..n), or a copy into buf without the DOCTYPE's internal subset.
+ * OUT: *out, *nout (borrowed from src or buf). */
+static int without_subset(const char *src, size_t n, vn_buf *buf, const char **out,
+                          size_t *nout)
+{
+    size_t from, to;
+    *out = src;
+    *nout = n;
+    find_subset(src, n, &from, &to);
+    if (to == 0)
+        return VN_OK;
+    int rc = VN_OK;
+    vn_buf_add_rc(buf, src, from, &rc);
+    vn_buf_add_rc(buf, src + to, n - to, &rc);
+    *out = buf->data;
+    *nout = buf->len;
+    return rc;
+}
+
 static void page_free(page *pg)
 {
     xmlFreeDoc(pg->doc);
@@ -1291,6 +1371,7 @@ int vn_extract_html(const char *src, size_t n, const char *selector, vn_article 
                     int *missed, vn_err *err)
 {
     page pg;
+    vn_buf copy = VN_BUF_INIT; /* the page without a DOCTYPE's internal subset */
     int miss = 0, rc = VN_OK;
     assert(art != NULL);
     memset(art, 0, sizeof *art);
@@ -1298,6 +1379,9 @@ int vn_extract_html(const char *src, size_t n, const char *selector, vn_article 
     libxml_init();
     if (n > INT_MAX)
         rc = vn_err_set(err, VN_EINVAL, "page too large for the HTML parser");
+    if (rc == VN_OK && src != NULL && n > 0
+        && without_subset(src, n, &copy, &src, &n) != VN_OK)
+        rc = vn_err_set(err, VN_ENOMEM, "out of memory reading a page");
     if (rc == VN_OK && src != NULL && n > 0)
         pg.doc = htmlReadMemory(src, (int)n, NULL, "UTF-8", parse_options);
     if (rc == VN_OK && (pg.doc == NULL || xmlDocGetRootElement(pg.doc) == NULL))
@@ -1320,6 +1404,7 @@ int vn_extract_html(const char *src, size_t n, const char *selector, vn_article 
     if (rc == VN_OK)
         rc = fill_fields(&pg, art, err);
     page_free(&pg);
+    vn_buf_free(&copy);
     if (rc != VN_OK)
         vn_article_free(art);
     if (missed != NULL)

@@ -433,6 +433,23 @@ static struct hcase h_body_title_repeat = {
     NULL, "Họp báo", NULL, NULL, NULL, "Nội dung họp báo.", 0,
 };
 
+/* a DOCTYPE's internal subset is neither body nor title (libxml2's HTML
+ * parser ends the DOCTYPE at its first '>', leaving the declarations as
+ * text); '>' and ']' in quoted values and comments do not end it; the
+ * entities are not expanded */
+static struct hcase h_doctype_subset = {
+    NULL,
+    "<?xml version=\"1.0\"?>\n<!-- trước -->\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" [\n"
+    "<!ENTITY e0 \"a > b ] c\">\n<!-- ] > -->\n<!ENTITY e1 '&e0;&e0;'>\n]>\n"
+    "<html><body><p>Dòng đầu</p><p>Đoạn &e1; hai.</p></body></html>",
+    NULL, "Dòng đầu", NULL, NULL, NULL, "Đoạn &e1; hai.", 0,
+};
+/* without a subset, nothing changes */
+static struct hcase h_doctype_plain = {
+    NULL, "<!doctype html><title>Tin</title><p>Đoạn [một] > hai.</p>",
+    NULL, "Tin", NULL, NULL, NULL, "Đoạn [một] > hai.", 0,
+};
+
 /* ---- errors ---------------------------------------------------------------- */
 
 static struct ecase e_empty = {"", NULL, "empty page: no title and no text"};
@@ -539,6 +556,7 @@ int main(void)
         PAGE(h_author_bold), PAGE(h_author_right), PAGE(h_author_plain),
         PAGE(h_url_canonical), PAGE(h_url_og), PAGE(h_url_relative), PAGE(h_url_javascript),
         PAGE(h_body_lines), PAGE(h_body_hidden), PAGE(h_body_links), PAGE(h_body_title_repeat),
+        PAGE(h_doctype_subset), PAGE(h_doctype_plain),
         ERR(e_empty), ERR(e_blank), ERR(e_no_text), ERR(e_invisible), ERR(e_comment), ERR(e_bad_xpath),
         ERR(e_not_nodes), ERR(e_bad_name),
         cmocka_unit_test(selector_check),

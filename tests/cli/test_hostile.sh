@@ -296,6 +296,8 @@ run 30 "$VNQUERY" --db "$TMP/html.db" zzzfont399 zzzcuoi
 contains "400 unclosed <font> tags: the text after them is indexed" "$out" "font.html"
 run 30 "$VNQUERY" --db "$TMP/html.db" haha
 lacks "entity bomb: not expanded into the index" "$out" "hahahahahahahahahahaha"
+run 30 "$VNQUERY" --db "$TMP/html.db" --json '"ENTITY e9"' OR e0 OR haha
+lacks "entity bomb: the DOCTYPE's declarations are not body text" "$out" "bomb.html"
 
 # A file rewritten while the indexer reads it: any outcome but a crash,
 # the index stays whole, and the next run reads what the file holds.
