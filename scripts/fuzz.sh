@@ -104,7 +104,8 @@ max_len() {
 # The token dictionary that helps libFuzzer build likely inputs.
 dict_for() {
     case $1 in
-    query | http) echo tests/fuzz/query.dict ;;
+    query) echo tests/fuzz/query.dict ;;
+    http) echo tests/fuzz/http.dict ;;
     norm | tok | extract | telex) echo tests/fuzz/vi.dict ;;
     html | charset) echo tests/fuzz/html.dict ;;
     esac

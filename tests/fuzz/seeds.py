@@ -132,7 +132,20 @@ qs = {"plain": "q=tinh+gi%E1%BA%A3n+bi%C3%AAn+ch%E1%BA%BF&since=2023&until=2023-
       "ops": "q=%22c%E1%BA%A3i+c%C3%A1ch%22+-x+OR+title%3Ay*",
       "empty": "q=&since=&until=&sort=",
       "raw_utf8": "q=Hà Nội&sort=relevance",
-      "dup": "q=a&q=b&&&=&q"}
+      "dup": "q=a&q=b&&&=&q",
+      # size= and page= at their bounds (page 20001 of 50 holds result 1000000)
+      "paging_max": "q=a&size=50&page=20001",
+      "paging_over": "q=a&size=50&page=20002",
+      "size_big": "size=1000000&page=2",
+      "size_over": "size=1000001",
+      "zero": "size=0&page=0",
+      "signs": "size=+5&page=-1",
+      "digits19": "size=0000000000000000005",
+      "overflow": "page=99999999999999999999999",
+      "caseless": "Q=hoa&SIZE=7&Page=3&SoRt=date",
+      "no_equals": "q&size&page&since&sort",
+      "long_q": "q=" + "a" * 1000 + "&page=2",
+      "too_long_q": "q=" + "a" * 1001}
 for k, v in qs.items(): put("http", k, v)
 
 # ---- regressions written by hand ----
