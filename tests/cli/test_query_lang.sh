@@ -272,3 +272,81 @@ out=$(sq khue6ch1)
 equals "its article deleted: VNI khue6ch1 is not rescued to it" "$(field "$out" "d['searched']")" None
 out=$(sq cong chuc khuechh)
 lacks "its article deleted: not suggested beside other words either" "$(field "$out" "d['suggestion']")" "khuếch"
+
+# ---- Telex and VNI decode literally: f (Telex) and 2 (VNI) are huyền
+for typed in "tinhf giarn bieen chees" "tinh2 gia3n bie6n che61"; do
+    out=$(q $typed)
+    equals "'$typed': decoded as typed, tình giản biên chế" "$(field "$out" "d['searched']")" "tình giản biên chế"
+    equals "'$typed': the one article holding the four words" "$(names "$out")" \
+        "2023-03-16-tap-huan-nghiep-vu-van-thu.txt"
+done
+out=$("$VNQUERY" --db "$DB" tinhf giarn bieen chees)
+contains "text output: Đã tìm: tình giản biên chế" "$out" "Đã tìm: tình giản biên chế"
+out=$("$VNQUERY" --db "$DB" tinh giarn bieen chees)
+contains "tinh giarn bieen chees: Đã tìm: tinh giản biên chế" "$out" "Đã tìm: tinh giản biên chế"
+for typed in dduwowngf d9u7o7ng2; do
+    out=$(q $typed)
+    equals "'$typed': searched as đường" "$(field "$out" "d['searched']")" "đường"
+    equals "'$typed': the article with đường" "$(names "$out")" "2022-12-08-dich-vu-cong-truc-tuyen.txt"
+done
+
+# ---- the query language over corpus/: which articles are found, which not
+n() { field "$(q --limit 100 "$@")" "d['total']"; }
+equals '"đổi mới sáng tạo": only the article with the phrase' \
+    "$(names "$(q --limit 100 '"đổi mới sáng tạo"')")" "2023-04-13-ke-hoach-ung-dung-cong-nghe-so.txt"
+equals "đổi mới sáng tạo unquoted: also the article with the words apart" \
+    "$(names "$(q --limit 100 đổi mới sáng tạo)")" \
+    "2023-04-13-ke-hoach-ung-dung-cong-nghe-so.txt 2023-05-18-gap-go-cong-chuc-tre.txt"
+equals '"sáng tạo đổi mới": a phrase keeps its order, nothing' "$(n '"sáng tạo đổi mới"')" 0
+equals "đổi mới sáng tạo -buổi: not the article with buổi sáng" \
+    "$(names "$(q --limit 100 đổi mới sáng tạo -buổi)")" "2023-04-13-ke-hoach-ung-dung-cong-nghe-so.txt"
+# (29 of corpus/ and the undated article added above; buổi is in 8 of
+# them, all with cong chuc, and buổi sáng only in 2023-05-18)
+all=$(n cong chuc)
+equals "cong chuc: every article of corpus/ but one, and the undated one" "$all" 30
+equals "cong chuc -buổi: the 8 articles with buổi left out" "$(n cong chuc -buổi)" $((all - 8))
+out=$(q --limit 100 cong chuc '-"buổi sáng"')
+equals 'cong chuc -"buổi sáng": only the article with the phrase left out' \
+    "$(field "$out" "d['total']")" $((all - 1))
+lacks 'cong chuc -"buổi sáng": 2023-05-18 is the one' "$(names "$out")" "2023-05-18"
+equals '"tín ngưỡng" OR "dịch vụ công trực tuyến": the one article of each' \
+    "$(names "$(q --limit 100 '"tín ngưỡng"' OR '"dịch vụ công trực tuyến"')")" \
+    "2022-06-16-tap-huan-tin-nguong-ton-giao.txt 2022-12-08-dich-vu-cong-truc-tuyen.txt"
+equals "tín ngưỡng dịch vụ (no OR): no article has both" "$(n '"tín ngưỡng"' '"dịch vụ công trực tuyến"')" 0
+equals "title:tuyển: the three titles with tuyển" "$(names "$(q --limit 100 title:tuyển)")" \
+    "2022-08-25-thi-tuyen-cong-chuc-2022.txt 2023-09-21-tuyen-dung-vien-chuc-giao-duc.txt 2023-11-09-boi-duong-ki-nang-cong-chuc-tre.txt"
+equals "khen thưởng: 7 articles" "$(n khen thưởng)" 7
+equals 'title:"khen thưởng": the one title (an NFD file)' \
+    "$(names "$(q --limit 100 'title:"khen thưởng"')")" "2022-09-30-trao-khen-thuong-nganh-noi-vu.txt"
+equals 'title:"Uỷ ban": the one title' "$(names "$(q --limit 100 'title:"Uỷ ban"')")" \
+    "2022-05-26-uy-ban-sap-xep-khu-pho-ap.txt"
+equals "ngưỡ (no star): no such word" "$(n ngưỡ)" 0
+equals "ngưỡn*: the article with tín ngưỡng" "$(names "$(q --limit 100 'ngưỡn*')")" \
+    "2022-06-16-tap-huan-tin-nguong-ton-giao.txt"
+equals "thưở*: the 7 articles with khen thưởng" "$(names "$(q --limit 100 'thưở*')")" \
+    "$(names "$(q --limit 100 khen thưởng)")"
+
+# ---- --offset: the next page, the same total
+p1=$(q --limit 5 cong chuc)
+p2=$(q --limit 5 --offset 5 cong chuc)
+equals "--offset 5: the same total" "$(field "$p2" "d['total']")" "$(field "$p1" "d['total']")"
+equals "--offset 5: ranks 6 to 10" "$(field "$p2" "[r['rank'] for r in d['results']]")" "[6, 7, 8, 9, 10]"
+ok "--offset 5: page 2 holds none of page 1" python3 -c '
+import json, sys
+a = {r["path"] for r in json.loads(sys.argv[1])["results"]}
+b = {r["path"] for r in json.loads(sys.argv[2])["results"]}
+assert len(a) == 5 and len(b) == 5 and not a & b, (a, b)' "$p1" "$p2"
+equals "--offset 5 is the second half of --limit 10" \
+    "$(field "$p2" "[r['path'] for r in d['results']]")" \
+    "$(field "$(q --limit 10 cong chuc)" "[r['path'] for r in d['results']][5:]")"
+out=$("$VNQUERY" --db "$DB" --limit 5 --offset 5 cong chuc)
+contains "text output: Results 6-10 of $all" "$out" "Results 6-10 of $all"
+
+# ---- one city, however written
+hcm="2022-01-14-tong-ket-nam-2021.txt 2022-04-21-chi-so-cai-cach-hanh-chinh.txt 2022-05-26-uy-ban-sap-xep-khu-pho-ap.txt 2022-08-25-thi-tuyen-cong-chuc-2022.txt 2023-06-22-bo-nhiem-pho-giam-doc-so.txt 2023-11-14-gap-mat-chuc-sac-ton-giao.txt 2024-01-11-tong-ket-nganh-noi-vu-2023.txt 2024-04-18-co-so-du-lieu-cbccvc.txt 2024-06-20-hdnd-thong-qua-sap-xep-cap-xa.txt"
+for form in TP.HCM TPHCM "TP HCM" "TP. Hồ Chí Minh" "tp.hcm"; do
+    # shellcheck disable=SC2086
+    equals "$form: the 9 articles with TP.HCM or Thành phố Hồ Chí Minh" "$(names "$(q --limit 100 $form)")" "$hcm"
+done
+equals '"TP.HCM" quoted: only the two articles that write it so' "$(names "$(q --limit 100 '"TP.HCM"')")" \
+    "2022-04-21-chi-so-cai-cach-hanh-chinh.txt 2024-01-11-tong-ket-nganh-noi-vu-2023.txt"
