@@ -47,6 +47,7 @@ static const telex_case cases[] = {
     /* VNI */
     {"tinh2", A, "tình"}, {"gia3n", A, "giản"}, {"bie6n", A, "biên"},
     {"che61", A, "chế"}, {"che16", V, "chế"}, {"d9uo7ng2", A, "đường"},
+    {"d9u7o7ng2", A, "đường"},
     {"nguo7i2", V, "người"}, {"Vie65t", A, "việt"}, {"vie6t5", V, "việt"},
     {"hoa1", V, "hóa"}, {"qua8n", V, "quăn"}, {"d9a6u2", V, "đầu"},
     {"thu7o7ng", V, "thương"}, {"huye6n5", V, "huyện"}, {"u7a", V, "ưa"},
