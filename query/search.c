@@ -9,6 +9,7 @@
 #include "vn_syn.h"
 #include "vn_syn_data.h"
 #include "vn_telex.h"
+#include "vn_tok.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,17 +122,21 @@ static int keep_hit(void *ctx, const vn_hit *hit)
     return c->rc;
 }
 
+/* Free one hit's strings. */
+static void hit_free(vn_hit *h)
+{
+    free((char *)h->path);
+    free((char *)h->url);
+    free((char *)h->title);
+    free((char *)h->date);
+    free((char *)h->author);
+    free((char *)h->snippet);
+}
+
 static void drop_hits(search_res *res)
 {
-    for (int i = 0; i < res->nhits; i++) {
-        vn_hit *h = &res->hits[i];
-        free((char *)h->path);
-        free((char *)h->url);
-        free((char *)h->title);
-        free((char *)h->date);
-        free((char *)h->author);
-        free((char *)h->snippet);
-    }
+    for (int i = 0; i < res->nhits; i++)
+        hit_free(&res->hits[i]);
     free(res->hits);
     res->hits = NULL;
     res->nhits = 0;
@@ -500,23 +505,51 @@ static int holds_run(const vn_buf *runs, const char *line, size_t n)
     return 0;
 }
 
+/* Articles in the index that hold the run line ("words canon\n") as a
+ * phrase, spelt exactly so. */
+static int run_count(vn_store *st, const char *line, int64_t *n, vn_err *err)
+{
+    vn_buf m = VN_BUF_INIT;
+    int rc = VN_OK;
+    const char *p = strchr(line, ' ');
+    vn_buf_puts_rc(&m, "\"" VN_TOK_EXACT, &rc);
+    for (p = p ? p + 1 : line; *p && *p != '\n'; p++)
+        vn_buf_add_rc(&m, p, *p == '"' ? 0 : 1, &rc);
+    vn_buf_puts_rc(&m, "\"", &rc);
+    if (rc != VN_OK)
+        rc = vn_err_set(err, rc, "out of memory");
+    if (rc == VN_OK)
+        rc = vn_store_count_match(st, m.data, n, err);
+    vn_buf_free(&m);
+    return rc;
+}
+
+#define READINGS_MAX 16 /* candidate readings counted in the index, at most */
+
 /* Among results of equal score, put first those that read the query as
  * typed (UBND typed: articles reading UBND before those reading Ủy ban
  * nhân dân, which the synonyms also find); failing that, for a query typed
  * without marks (which stands for every accented form), those holding the
- * reading most of the page's results hold (tinh gian bien che: tinh giản
- * biên chế), counting only the longest marked runs. */
-static int prefer_common_reading(vn_norm *nm, const char *text, search_res *res, vn_err *err)
+ * reading of the query that most articles in the index hold (tinh gian
+ * bien che: tinh giản biên chế), among the longest marked runs of the tied
+ * results. res holds the page and the results tied with its ends
+ * (vn_search.ties), so that a run of equals the page cuts is ordered as a
+ * whole; on return it holds the page [offset, offset + limit) only. */
+static int prefer_common_reading(vn_store *st, vn_norm *nm, const char *text, int offset,
+                                 int limit, search_res *res, vn_err *err)
 {
-    int marks = 0;
+    int marks = 0, tied = 0;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
         marks |= *p >= 0x80;
     int n = res->nhits, rc = VN_OK, maxw = 0;
-    if (n < 2)
-        return VN_OK;
+    for (int i = 0; i + 1 < n; i++)
+        tied |= res->hits[i].score == res->hits[i + 1].score;
     char *canon = NULL;
     vn_buf typed = VN_BUF_INIT; /* the query as a run line: "words canon\n" */
-    rc = vn_norm_text(nm, text, strlen(text), 0, &canon, err);
+    vn_buf *runs = NULL;
+    vn_hit *tmp = NULL;
+    if (tied)
+        rc = vn_norm_text(nm, text, strlen(text), 0, &canon, err);
     if (rc == VN_OK && canon != NULL && *canon) {
         int words = 1;
         for (const char *c = canon; *c; c++)
@@ -524,40 +557,48 @@ static int prefer_common_reading(vn_norm *nm, const char *text, search_res *res,
         vn_buf_printf_rc(&typed, &rc, "%d %s\n", words, canon);
     }
     free(canon);
-    vn_buf *runs = calloc((size_t)n, sizeof *runs);
-    vn_hit *tmp = malloc((size_t)n * sizeof *tmp);
-    if (runs == NULL || tmp == NULL)
-        rc = vn_err_set(err, VN_ENOMEM, "out of memory");
-    for (int i = 0; rc == VN_OK && i < n; i++)
+    if (tied) {
+        runs = calloc((size_t)n, sizeof *runs);
+        tmp = malloc((size_t)n * sizeof *tmp);
+        if (runs == NULL || tmp == NULL)
+            rc = vn_err_set(err, VN_ENOMEM, "out of memory");
+    }
+    for (int i = 0; rc == VN_OK && tied && i < n; i++)
         rc = marked_runs(nm, res->hits[i].snippet, &runs[i], &maxw, err);
-    /* The form typed, if a hit holds it; else the longest run most hits
-     * hold. */
+    /* The form typed, if a hit holds it; else, of the longest runs the
+     * tied hits hold, the one most articles hold. */
     const char *best = NULL;
     size_t nbest = 0;
-    int best_votes = 0;
-    for (int i = 0; rc == VN_OK && typed.len > 0 && best == NULL && i < n; i++)
+    int64_t best_count = 0;
+    int counted = 0;
+    for (int i = 0; rc == VN_OK && tied && typed.len > 0 && best == NULL && i < n; i++)
         if (holds_run(&runs[i], typed.data, typed.len)) {
             best = typed.data;
             nbest = typed.len;
         }
     int by_typed = best != NULL;
-    for (int i = 0; rc == VN_OK && !by_typed && !marks && i < n; i++)
-        for (const char *p = runs[i].data; p != NULL && *p; p = strchr(p, '\n') + 1) {
+    for (int i = 0; rc == VN_OK && tied && !by_typed && !marks && i < n; i++) {
+        int in_tie = (i > 0 && res->hits[i - 1].score == res->hits[i].score)
+                     || (i + 1 < n && res->hits[i + 1].score == res->hits[i].score);
+        for (const char *p = in_tie ? runs[i].data : NULL; rc == VN_OK && p != NULL && *p;
+             p = strchr(p, '\n') + 1) {
             size_t len = (size_t)(strchr(p, '\n') - p) + 1;
-            if (atoi(p) != maxw)
+            int64_t count = 0;
+            if (atoi(p) != maxw || (best != NULL && len == nbest && !strncmp(p, best, len))
+                || counted == READINGS_MAX)
                 continue;
-            int votes = 0;
-            for (int j = 0; j < n; j++)
-                votes += holds_run(&runs[j], p, len);
-            if (votes > best_votes) {
+            counted++;
+            rc = run_count(st, p, &count, err);
+            if (rc == VN_OK && count > best_count) {
                 best = p;
                 nbest = len;
-                best_votes = votes;
+                best_count = count;
             }
         }
+    }
     /* Within each run of equal scores: a stable partition, the hits
      * holding that reading first. */
-    for (int i = 0; best != NULL && i < n;) {
+    for (int i = 0; rc == VN_OK && best != NULL && i < n;) {
         int j = i + 1, m = 0;
         while (j < n && res->hits[j].score == res->hits[i].score)
             j++;
@@ -571,6 +612,16 @@ static int prefer_common_reading(vn_norm *nm, const char *text, search_res *res,
         }
         i = j;
     }
+    /* Only the page stays: ranks ran on from the first hit's. */
+    int first = n > 0 ? res->hits[0].rank - 1 : 0, kept = 0;
+    for (int k = 0; k < n; k++) {
+        int pos = first + k;
+        if (pos >= offset && pos < offset + limit)
+            res->hits[kept++] = res->hits[k];
+        else
+            hit_free(&res->hits[k]);
+    }
+    res->nhits = kept;
     for (int i = 0; runs != NULL && i < n; i++)
         vn_buf_free(&runs[i]);
     vn_buf_free(&typed);
@@ -614,6 +665,7 @@ static int run_text(vn_store *st, vn_norm *nm, const search_req *rq, const char 
         .limit = rq->limit, .offset = rq->offset, .sort = rq->sort,
         .since = rq->since[0] ? rq->since : NULL,
         .until = rq->until[0] ? rq->until : NULL,
+        .ties = rq->sort == VN_SORT_RELEVANCE,
     };
     drop_hits(res);
     int rc = vn_query_parse_syn(text, strlen(text), rq->syn, nm, &q, err);
@@ -622,8 +674,8 @@ static int run_text(vn_store *st, vn_norm *nm, const search_req *rq, const char 
         rc = vn_store_search(st, &s, keep_hit, &c, &res->total, err);
     if (rc == VN_OK && c.rc != VN_OK)
         rc = vn_err_set(err, c.rc, "out of memory");
-    if (rc == VN_OK && rq->sort == VN_SORT_RELEVANCE)
-        rc = prefer_common_reading(nm, text, res, err);
+    if (rc == VN_OK && s.ties)
+        rc = prefer_common_reading(st, nm, text, rq->offset, rq->limit, res, err);
     vn_query_free(&q);
     return rc;
 }
