@@ -25,7 +25,13 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define BATCH_DOCS 500             /* articles per transaction */
+/* A run into an index that holds articles is one transaction: searches
+ * meanwhile see the index as it was until the run commits, then as it
+ * is, never a mixture. A first build (an empty index, or the new one of
+ * --rebuild) has no old state to keep: it commits in batches, so a build
+ * killed half-way keeps what it did, and the archive's zlib dictionary
+ * is trained from its first 1000 articles (at a commit) for the rest. */
+#define BATCH_DOCS 500             /* articles per transaction of a first build */
 #define BATCH_BYTES (32u << 20)    /* or this much text */
 #define FILE_MAX (64u << 20)       /* larger files are refused */
 
@@ -52,6 +58,7 @@ typedef struct run {
     int force;              /* read every file of this root again (its URL changed) */
     int64_t racy_from;      /* the run's first second: see stored_mtime */
     int in_tx;
+    int one_tx;             /* the index held articles: commit only at the end */
     size_t batch_docs, batch_bytes, nfiles;
     size_t total;           /* articles counted before the walk (progress bar) */
     double t0, drawn;       /* start; last progress bar */
@@ -243,7 +250,7 @@ static int batch_account(run *r, size_t bytes, vn_err *err)
 {
     r->batch_docs++;
     r->batch_bytes += bytes;
-    if (r->batch_docs >= BATCH_DOCS || r->batch_bytes >= BATCH_BYTES)
+    if (!r->one_tx && (r->batch_docs >= BATCH_DOCS || r->batch_bytes >= BATCH_BYTES))
         return batch_close(r, err);
     return VN_OK;
 }
@@ -839,9 +846,13 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
     run r = {.st = st, .opts = opts, .c = counts, .t0 = now(), .racy_from = time(NULL)};
     char **roots = calloc(npaths + 1, sizeof *roots);
     int *forced = calloc(npaths + 1, sizeof *forced);
+    int64_t narticles = 0;
     memset(counts, 0, sizeof *counts);
     int rc = roots && forced ? worker_start(&r, err)
                              : vn_err_set(err, VN_ENOMEM, "out of memory");
+    if (rc == VN_OK)
+        rc = vn_store_count(st, &narticles, err);
+    r.one_tx = narticles > 0;
     if (rc == VN_OK)
         rc = vn_urlmap_load(st, &r.urls, err);
     if (rc == VN_OK)

@@ -8,10 +8,13 @@
  * removed, except under a path that could not be walked. Articles with
  * no URL of their own get one from the --base-url table (admin.h). On a
  * terminal (opts->progress), a progress bar with rate and ETA, from a
- * count of the files made before the walk. Writes go in
- * batched transactions, so a crash loses at most the open batch and never
- * leaves a half-written article. Per-file problems are printed to stderr
- * and counted; the run goes on. */
+ * count of the files made before the walk. A run into an index that holds
+ * articles is one transaction: searches see the old state until it
+ * commits, then the new one, never a mixture, and a crash loses the run,
+ * never leaving a half-written article; the next run does it again. A
+ * first build, into an empty index, commits every 500 articles (a crash
+ * loses the open batch). Per-file problems are printed to stderr and
+ * counted; the run goes on. */
 #ifndef VN_INDEX_H
 #define VN_INDEX_H
 
@@ -36,7 +39,7 @@ typedef struct index_counts {
 /* Index the files and directories in paths[0..npaths) into st.
  * OUT: *counts. Returns VN_OK when the store is consistent and up to
  * date for every path that could be read (check counts->failed), or the
- * error that stopped the run (the open batch is then rolled back). */
+ * error that stopped the run (what it had not committed is rolled back). */
 int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts *opts,
               index_counts *counts, vn_err *err);
 

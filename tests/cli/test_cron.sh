@@ -109,20 +109,23 @@ DB=$TMP/search.db
 "$VNINDEX" --db "$DB" --quiet "$S"
 equals "before: every article has the first word" "$(total "$DB" vangmot)" $N
 gen "$S" $N vanghaiba
-# search_during PID QUERY: search for QUERY until process PID ends; sets
-# searches, failed (vnquery failed), off (a total other than $N) and rc
-# (PID's exit status); the outputs go to $TMP/during.
+# search_during PID QUERY [TOTAL...]: search for QUERY until process PID
+# ends; sets searches, failed (vnquery failed), off (a total other than
+# the TOTALs, by default $N) and rc (PID's exit status); the outputs go to
+# $TMP/during.
 search_during() {
+    local pid=$1 query=$2 totals=" ${*:3} "
+    [ $# -gt 2 ] || totals=" $N "
     searches=0 failed=0 off=0
     : >"$TMP/during"
-    while kill -0 "$1" 2>/dev/null; do
-        out=$("$VNQUERY" --db "$DB" --json --limit 1 "$2") || failed=$((failed + 1))
+    while kill -0 "$pid" 2>/dev/null; do
+        out=$("$VNQUERY" --db "$DB" --json --limit 1 "$query") || failed=$((failed + 1))
         t=$(printf '%s' "$out" | sed -n 's/.*"total": *\([0-9]*\).*/\1/p' | head -1)
-        [ "$t" = $N ] || off=$((off + 1))
+        case $totals in *" $t "*) ;; *) off=$((off + 1)) ;; esac
         printf '%s\n' "$out" >>"$TMP/during"
         searches=$((searches + 1))
     done
-    wait "$1"; rc=$?
+    wait "$pid"; rc=$?
 }
 "$VNINDEX" --db "$DB" --quiet "$S" &
 search_during $! "vangmot OR vanghaiba"
@@ -160,6 +163,22 @@ ok "--rebuild killed: --check passes" "$VNINDEX" --db "$DB" --quiet --check
 ok "the next run removes what the killed --rebuild left" test ! -e "$DB.rebuild"
 "$VNINDEX" --db "$DB" --quiet --rebuild "$S"
 equals "the next --rebuild: all there" "$(total "$DB" vanghaiba)" $N
+
+# A run is one transaction: while it rewrites every article, a search for
+# the old word finds all of them (the old state) or none (the new one),
+# never some, as when it committed every 500 articles.
+gen "$S" $N vangbonnam
+"$VNINDEX" --db "$DB" --quiet "$S" &
+search_during $! vanghaiba $N 0
+seen_old=$(grep -c "\"total\": $N," "$TMP/during")
+seen_new=$(grep -c '"total": 0,' "$TMP/during")
+equals "one transaction: the run exits 0" "$rc" 0
+ok "one transaction: searches ran during the run ($searches of them)" test "$searches" -ge 3
+equals "one transaction: no search failed" "$failed" 0
+equals "one transaction: every search saw all $N old articles or none, never some" "$off" 0
+ok "one transaction: searches saw the old state until the commit ($seen_old)" test "$seen_old" -ge 1
+equals "one transaction: after it, all rewritten" "$(total "$DB" vangbonnam)" $N
+echo "# $searches searches during the run; saw the old state: $seen_old, the new: $seen_new"
 
 # ---- --stats --------------------------------------------------------------------
 
