@@ -726,6 +726,21 @@ int vn_rootmap_load(vn_store *st, const char *key, vn_urlmap **out, vn_err *err)
     return rc;
 }
 
+/* The part of path below root, or NULL when path is not under root. */
+static const char *below(const char *path, const char *root);
+
+const char *vn_rootmap_get(const vn_urlmap *m, const char *dir)
+{
+    const url_root *best = NULL;
+    for (size_t i = 0; m != NULL && i < m->n; i++) {
+        const url_root *e = &m->r[i];
+        if ((strcmp(dir, e->root) == 0 || below(dir, e->root) != NULL)
+            && (best == NULL || strlen(e->root) > strlen(best->root)))
+            best = e;
+    }
+    return best != NULL && *best->url != '\0' ? best->url : NULL;
+}
+
 int vn_urlmap_valid(const char *url)
 {
     const char *p = url;
@@ -842,4 +857,58 @@ int vn_urlmap_url(const vn_urlmap *m, const char *path, vn_buf *out)
         }
     }
     return rc == VN_OK ? 1 : -1;
+}
+
+/* ---- --rebuild ------------------------------------------------------------------- */
+
+/* The vn_meta keys of both folder tables: a prefix, then an absolute root. */
+#define SETTINGS_SQL \
+    "SELECT key, value FROM vn_meta WHERE (key >= '" URL_KEY "/' AND key < '" URL_KEY "0')" \
+    " OR (key >= '" VN_SELECTOR_KEY "/' AND key < '" VN_SELECTOR_KEY "0') ORDER BY key"
+
+int vn_admin_settings_read(const char *db, vn_buf *out, vn_err *err)
+{
+    sqlite3 *from = NULL;
+    sqlite3_stmt *s = NULL;
+    int code = sqlite3_open_v2(db, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (code == SQLITE_OK) {
+        sqlite3_busy_timeout(from, 10000);
+        code = sqlite3_prepare_v2(from, SETTINGS_SQL, -1, &s, NULL);
+    }
+    int rc = VN_OK, step = SQLITE_DONE;
+    while (code == SQLITE_OK && rc == VN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(s, 0);
+        const char *value = (const char *)sqlite3_column_text(s, 1);
+        if (key != NULL && value != NULL) {
+            vn_buf_add_rc(out, key, strlen(key) + 1, &rc);
+            vn_buf_add_rc(out, value, strlen(value) + 1, &rc);
+        }
+    }
+    if (code == SQLITE_OK && rc == VN_OK && step != SQLITE_DONE)
+        code = step;
+    if (code != SQLITE_OK)
+        rc = vn_err_set(err, VN_EDB, "%s", from != NULL ? sqlite3_errmsg(from)
+                                                        : sqlite3_errstr(code));
+    else if (rc != VN_OK)
+        rc = vn_err_set(err, rc, "out of memory");
+    sqlite3_finalize(s);
+    sqlite3_close(from);
+    return rc;
+}
+
+int vn_admin_settings_write(vn_store *st, const vn_buf *settings, size_t *n, vn_err *err)
+{
+    const char *p = settings->data, *end = p + settings->len;
+    *n = 0;
+    int rc = vn_store_begin(st, err);
+    for (; rc == VN_OK && p != NULL && p < end; (*n)++) {
+        const char *value = p + strlen(p) + 1;
+        rc = vn_store_meta_set(st, p, value, err);
+        p = value + strlen(value) + 1;
+    }
+    if (rc == VN_OK)
+        rc = vn_store_commit(st, err);
+    if (rc != VN_OK)
+        vn_store_rollback(st);
+    return rc;
 }

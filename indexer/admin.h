@@ -8,7 +8,9 @@
  * - Housekeeping: the last run's record in vn_meta, FTS5 merges after a
  *   run, --optimize.
  * - Public URLs for files (--base-url): a table root -> URL kept in
- *   vn_meta, so that later runs, and runs on a subfolder, map the same.
+ *   vn_meta, so that later runs, and runs on a subfolder, map the same;
+ *   the --content-selector each root was read with, alike; both carried
+ *   from an index into the one --rebuild makes beside it.
  *
  * Calls return VN_OK or an error code and fill *err; nothing here prints.
  * SQL runs on the store's connection (vn_store_db), one thread at a time. */
@@ -95,6 +97,11 @@ void vn_urlmap_free(vn_urlmap *m);
 #define VN_SELECTOR_KEY "content_selector:"
 int vn_rootmap_load(vn_store *st, const char *key, vn_urlmap **out, vn_err *err);
 
+/* The text of the longest root that is dir (absolute, no trailing slash)
+ * or a folder above it, or NULL when none maps it. Borrowed: valid until
+ * the next change to m. */
+const char *vn_rootmap_get(const vn_urlmap *m, const char *dir);
+
 /* Is url a base URL we accept: scheme://something, no spaces or control
  * characters? ("" is accepted: it removes a mapping.) */
 int vn_urlmap_valid(const char *url);
@@ -114,5 +121,18 @@ int vn_urlmap_save(vn_urlmap *m, vn_store *st, vn_err *err);
  * for unreserved characters and '/'. Appends to out and returns 1, or
  * returns 0 when no root maps path (out untouched), or -1 out of memory. */
 int vn_urlmap_url(const vn_urlmap *m, const char *path, vn_buf *out);
+
+/* ---- --rebuild ------------------------------------------------------------------- */
+
+/* The folder settings (both tables above: each root's --base-url and
+ * --content-selector) of the index at db, read with SQLite alone and
+ * read-only, so an index of another version will do. Appends them to
+ * out as key and value, each NUL-terminated. Returns VN_OK, or VN_EDB
+ * with SQLite's reason when they cannot be read (a damaged index). */
+int vn_admin_settings_read(const char *db, vn_buf *out, vn_err *err);
+
+/* Write settings as vn_admin_settings_read gave them into st, in one
+ * transaction. OUT: *n, how many. */
+int vn_admin_settings_write(vn_store *st, const vn_buf *settings, size_t *n, vn_err *err);
 
 #endif

@@ -56,6 +56,7 @@ typedef struct run {
     vn_urlmap *selectors;   /* --content-selector each root was read with */
     vn_buf url;             /* scratch: one article's URL */
     int force;              /* read every file of this root again (its URL changed) */
+    const char *selector;   /* this root's --content-selector, or NULL (borrowed) */
     int64_t racy_from;      /* the run's first second: see stored_mtime */
     int in_tx;
     int one_tx;             /* the index held articles: commit only at the end */
@@ -269,6 +270,8 @@ enum { OUT_STORE, OUT_TOUCH, OUT_FAIL };
 typedef struct job {
     int state;             /* SLOT_*, under the queue's lock */
     char *path;            /* owned */
+    const char *selector;  /* --content-selector for an .html page, or NULL
+                              (borrowed from the run's root) */
     struct stat sb;
     int found;             /* old is what the store holds for path */
     vn_stored old;
@@ -392,7 +395,7 @@ static void job_prepare(job *j, worker_bufs *w)
         return;
     int missed = 0;
     int rc = vn_html_path(j->path)
-                 ? vn_extract_html(w->text.data, w->text.len, w->opts->content_selector,
+                 ? vn_extract_html(w->text.data, w->text.len, j->selector,
                                    &j->art, &missed, &err)
                  : vn_extract_txt(w->text.data, w->text.len, &j->art, &err);
     if (rc != VN_OK) {
@@ -548,6 +551,7 @@ static int submit(run *r, const char *path, const struct stat *sb, const vn_stor
     if ((j->path = strdup(path)) == NULL)
         return vn_err_set(err, VN_ENOMEM, "out of memory");
     j->sb = *sb;
+    j->selector = r->selector;
     j->found = old != NULL;
     if (old != NULL)
         j->old = *old;
@@ -778,61 +782,105 @@ static void worker_stop(run *r)
 
 /* ---- the run -------------------------------------------------------------- */
 
-/* Each path as an absolute root; NULL (named on stderr, counted) when it
- * cannot be resolved. */
-static void resolve_roots(run *r, char *const *paths, size_t npaths, char **roots)
+/* One PATH of the run. */
+typedef struct root {
+    char *path;        /* absolute; NULL when it cannot be resolved */
+    char *dir;         /* the folder its settings are kept under: path, or a
+                          file's own folder */
+    char *selector;    /* the --content-selector its pages are read with, or NULL */
+    int forced;        /* its URL or selector changed: read every file again */
+} root;
+
+/* Each path as an absolute root; a path that cannot be resolved is named
+ * on stderr and counted, and its root left NULL. */
+static int resolve_roots(run *r, char *const *paths, size_t npaths, root *roots, vn_err *err)
 {
     for (size_t i = 0; i < npaths; i++) {
-        roots[i] = realpath(paths[i], NULL);
-        if (roots[i] == NULL) {
+        struct stat sb;
+        root *o = &roots[i];
+        if ((o->path = realpath(paths[i], NULL)) == NULL) {
             problem(paths[i], "%s", strerror(errno));
             r->c->failed++;
+            continue;
         }
+        if ((o->dir = strdup(o->path)) == NULL)
+            return vn_err_set(err, VN_ENOMEM, "out of memory");
+        char *slash = strrchr(o->dir, '/');
+        if (stat(o->path, &sb) == 0 && !S_ISDIR(sb.st_mode) && slash != NULL)
+            slash[slash == o->dir] = '\0'; /* "/a/b.txt" -> "/a", "/b.txt" -> "/" */
     }
+    return VN_OK;
 }
 
-/* Map each root (a file's own folder, for a file) to value in m: the URL
- * of --base-url, or the --content-selector ("" for none). OUT: forced[i]
- * is set to 1 where the value changed, so root i is read again. */
-static int map_roots(vn_urlmap *m, const char *value, char **roots, size_t npaths,
-                     int *forced, vn_err *err)
+/* The selector each root's pages are read with: --content-selector; else,
+ * for --rebuild (opts->remembered_selector), the one the index holds for
+ * the root or a folder above it; else none. */
+static int choose_selectors(run *r, root *roots, size_t npaths, vn_err *err)
+{
+    for (size_t i = 0; i < npaths; i++) {
+        const char *sel = r->opts->content_selector;
+        if (roots[i].dir == NULL)
+            continue;
+        if (sel == NULL && r->opts->remembered_selector)
+            sel = vn_rootmap_get(r->selectors, roots[i].dir);
+        if (sel != NULL && (roots[i].selector = strdup(sel)) == NULL)
+            return vn_err_set(err, VN_ENOMEM, "out of memory");
+    }
+    return VN_OK;
+}
+
+/* Map each root's folder to value in m (the URL of --base-url), or when
+ * value is NULL to the root's selector ("" for none). OUT: a root whose
+ * value changed is forced, so it is read again. */
+static int map_roots(vn_urlmap *m, const char *value, root *roots, size_t npaths, vn_err *err)
 {
     int rc = VN_OK;
-    vn_buf dir = VN_BUF_INIT;
     for (size_t i = 0; rc == VN_OK && i < npaths; i++) {
-        struct stat sb;
-        if (roots[i] == NULL)
-            continue;
-        vn_buf_reset(&dir);
-        rc = vn_buf_puts(&dir, roots[i]) == VN_OK ? VN_OK
-                                                    : vn_err_set(err, VN_ENOMEM, "out of memory");
-        char *slash = strrchr(dir.data, '/');
-        if (rc == VN_OK && stat(roots[i], &sb) == 0 && !S_ISDIR(sb.st_mode) && slash != NULL)
-            slash[slash == dir.data] = '\0'; /* "/a/b.txt" -> "/a", "/b.txt" -> "/" */
         int changed = 0;
-        if (rc == VN_OK)
-            rc = vn_urlmap_set(m, dir.data, value, &changed, err);
-        forced[i] |= changed;
+        if (roots[i].dir == NULL)
+            continue;
+        rc = vn_urlmap_set(m, roots[i].dir, value != NULL ? value
+                                            : roots[i].selector ? roots[i].selector : "",
+                           &changed, err);
+        roots[i].forced |= changed;
     }
-    vn_buf_free(&dir);
+    return rc;
+}
+
+/* Load the folder tables, resolve the roots, decide each one's selector
+ * and whether it is read again in full. */
+static int prepare_roots(run *r, char *const *paths, size_t npaths, root *roots, vn_err *err)
+{
+    int rc = vn_urlmap_load(r->st, &r->urls, err);
+    if (rc == VN_OK)
+        rc = vn_rootmap_load(r->st, VN_SELECTOR_KEY, &r->selectors, err);
+    if (rc == VN_OK)
+        rc = resolve_roots(r, paths, npaths, roots, err);
+    if (rc == VN_OK)
+        rc = choose_selectors(r, roots, npaths, err);
+    if (rc == VN_OK && r->opts->base_url != NULL)
+        rc = map_roots(r->urls, r->opts->base_url, roots, npaths, err);
+    if (rc == VN_OK)
+        rc = map_roots(r->selectors, NULL, roots, npaths, err);
     return rc;
 }
 
 /* Walk every root, then store what is still queued. */
-static int walk_roots(run *r, char **roots, size_t npaths, const int *forced, vn_err *err)
+static int walk_roots(run *r, const root *roots, size_t npaths, vn_err *err)
 {
     int rc = VN_OK;
     if (r->opts->progress) { /* the bar needs a total */
         vn_buf dirs = VN_BUF_INIT;
         for (size_t i = 0; i < npaths; i++)
-            if (roots[i] != NULL)
-                count_walk(&dirs, roots[i], &r->total);
+            if (roots[i].path != NULL)
+                count_walk(&dirs, roots[i].path, &r->total);
         vn_buf_free(&dirs);
     }
     for (size_t i = 0; rc == VN_OK && i < npaths; i++) {
-        r->force = forced[i];
-        if (roots[i] != NULL)
-            rc = walk(r, roots[i], err);
+        r->force = roots[i].forced;
+        r->selector = roots[i].selector;
+        if (roots[i].path != NULL)
+            rc = walk(r, roots[i].path, err);
     }
     progress(r, 1); /* the walk is done: 100% */
     if (rc == VN_OK)
@@ -840,56 +888,55 @@ static int walk_roots(run *r, char **roots, size_t npaths, const int *forced, vn
     return rc;
 }
 
+/* Sweep what is gone, save the folder tables and commit. The tables go
+ * last: a run that dies before here is redone in full. */
+static int finish_roots(run *r, const root *roots, size_t npaths, vn_err *err)
+{
+    int rc = VN_OK;
+    if (r->seen.len > sizeof(int64_t))
+        qsort(r->seen.data, r->seen.len / sizeof(int64_t), sizeof(int64_t), cmp_id);
+    for (size_t i = 0; rc == VN_OK && i < npaths; i++)
+        if (roots[i].path != NULL)
+            rc = sweep(r, roots[i].path, err);
+    if (rc == VN_OK)
+        rc = batch_open(r, err);
+    if (rc == VN_OK && r->opts->base_url != NULL)
+        rc = vn_urlmap_save(r->urls, r->st, err);
+    if (rc == VN_OK)
+        rc = vn_urlmap_save(r->selectors, r->st, err);
+    if (rc == VN_OK)
+        rc = batch_close(r, err);
+    return rc;
+}
+
 int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts *opts,
               index_counts *counts, vn_err *err)
 {
     run r = {.st = st, .opts = opts, .c = counts, .t0 = now(), .racy_from = time(NULL)};
-    char **roots = calloc(npaths + 1, sizeof *roots);
-    int *forced = calloc(npaths + 1, sizeof *forced);
+    root *roots = calloc(npaths + 1, sizeof *roots);
     int64_t narticles = 0;
     memset(counts, 0, sizeof *counts);
-    int rc = roots && forced ? worker_start(&r, err)
-                             : vn_err_set(err, VN_ENOMEM, "out of memory");
+    int rc = roots != NULL ? worker_start(&r, err) : vn_err_set(err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK)
         rc = vn_store_count(st, &narticles, err);
     r.one_tx = narticles > 0;
     if (rc == VN_OK)
-        rc = vn_urlmap_load(st, &r.urls, err);
+        rc = prepare_roots(&r, paths, npaths, roots, err);
     if (rc == VN_OK)
-        resolve_roots(&r, paths, npaths, roots);
+        rc = walk_roots(&r, roots, npaths, err);
     if (rc == VN_OK)
-        rc = vn_rootmap_load(st, VN_SELECTOR_KEY, &r.selectors, err);
-    if (rc == VN_OK && opts->base_url != NULL)
-        rc = map_roots(r.urls, opts->base_url, roots, npaths, forced, err);
-    if (rc == VN_OK)
-        rc = map_roots(r.selectors, opts->content_selector ? opts->content_selector : "", roots,
-                       npaths, forced, err);
-    if (rc == VN_OK)
-        rc = walk_roots(&r, roots, npaths, forced, err);
-    if (r.seen.len > sizeof(int64_t))
-        qsort(r.seen.data, r.seen.len / sizeof(int64_t), sizeof(int64_t), cmp_id);
-    for (size_t i = 0; rc == VN_OK && i < npaths; i++)
-        if (roots[i] != NULL)
-            rc = sweep(&r, roots[i], err);
-    /* The URL and selector tables last: a run that dies before here is
-     * redone in full. */
-    if (rc == VN_OK)
-        rc = batch_open(&r, err);
-    if (rc == VN_OK && opts->base_url != NULL)
-        rc = vn_urlmap_save(r.urls, st, err);
-    if (rc == VN_OK)
-        rc = vn_urlmap_save(r.selectors, st, err);
-    if (rc == VN_OK)
-        rc = batch_close(&r, err);
+        rc = finish_roots(&r, roots, npaths, err);
     if (rc != VN_OK)
         vn_store_rollback(st);
     worker_stop(&r);
     if (opts->progress)
         fputs("\r\033[K", stderr);
-    for (size_t i = 0; roots && i < npaths; i++)
-        free(roots[i]);
+    for (size_t i = 0; roots != NULL && i < npaths; i++) {
+        free(roots[i].path);
+        free(roots[i].dir);
+        free(roots[i].selector);
+    }
     free(roots);
-    free(forced);
     vn_urlmap_free(r.urls);
     vn_urlmap_free(r.selectors);
     vn_buf_free(&r.seen);

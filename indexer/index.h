@@ -30,6 +30,10 @@ typedef struct index_opts {
                              it, NULL keeps what the index remembers */
     const char *content_selector; /* --content-selector: the article element
                                      of .html pages, or NULL (see html.h) */
+    int remembered_selector; /* without content_selector, read each root's
+                                pages with the selector the index remembers
+                                for it (--rebuild, which copies the old
+                                index's), not with none */
 } index_opts;
 
 typedef struct index_counts {

@@ -55,7 +55,8 @@ static const char usage[] =
     "  --db FILE        the index (default: $VNSEARCH_DB, else vnsearch.db)\n"
     "  --rebuild        index again from scratch into DB.rebuild, then put that in\n"
     "                   place in one step (searches see the old index until\n"
-    "                   then); repairs a damaged index\n"
+    "                   then); repairs a damaged index. Each folder keeps the\n"
+    "                   --base-url and --content-selector the index remembers\n"
     "  --base-url URL   public address of the files under each PATH, for articles\n"
     "                   that carry no URL of their own: PATH/a/b.html becomes\n"
     "                   URL/a/b.html (percent-encoded). Remembered by the index\n"
@@ -268,6 +269,26 @@ static int copy_over(const char *from, const char *to, vn_err *err)
     return io;
 }
 
+/* --rebuild: the old index's folder settings (each root's --base-url and
+ * --content-selector) into the new one, so that a rebuild given neither
+ * maps URLs and reads pages as the runs before it did. When the old
+ * index is too damaged to read them, a warning says to give them again. */
+static int carry_settings(const cli *c, vn_store *st, vn_err *err)
+{
+    vn_buf settings = VN_BUF_INIT;
+    vn_err why = {0};
+    size_t n = 0;
+    int rc = VN_OK;
+    if (vn_admin_settings_read(c->db, &settings, &why) != VN_OK)
+        fprintf(stderr, "vnindex: %s: cannot read the old index's --base-url and"
+                " --content-selector settings (%s): give them again if it had any\n",
+                c->db, why.msg);
+    else
+        rc = vn_admin_settings_write(st, &settings, &n, err);
+    vn_buf_free(&settings);
+    return rc;
+}
+
 /* --rebuild: index from scratch into DB.rebuild, then copy that over DB
  * in one transaction, so that searches go on seeing the old index until
  * the new one is whole, and a run that fails or dies leaves DB as it was
@@ -288,6 +309,9 @@ static int rebuild(cli *c, index_counts *n, time_t started, double t0, int *merg
     int rc = exists ? remove_db(tmp, err) : VN_OK;
     if (rc == VN_OK)
         rc = vn_store_open(into, VN_STORE_WRITE, &st, err);
+    if (rc == VN_OK && exists)
+        rc = carry_settings(c, st, err);
+    c->opts.remembered_selector = 1;
     if (rc == VN_OK)
         rc = index_run(st, c->paths, c->npaths, &c->opts, n, err);
     if (rc == VN_OK)

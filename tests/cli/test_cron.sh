@@ -330,6 +330,40 @@ for bad in "sonoivu.example.vn/x" "https://" "https://a b.vn" "ftp//x"; do
     equals "--base-url '$bad': exit 2" "$rc" 2
 done
 contains "bad --base-url: says what it wants" "$out" "--base-url wants an absolute URL"
+# --rebuild keeps what the index remembers for each folder: a rebuild
+# given neither option (as the damaged-index message says) maps URLs and
+# reads pages as the runs before it did, and the next run reads nothing.
+K=$TMP/keep
+mkdir -p "$K/sub"
+cp corpus/2023-02-23-giao-ban-phong-noi-vu.txt "$K/giao ban.txt"
+cp tests/cases/html/portal-article.html "$K/sub/trang.html"
+SEL="//div[@id='noidung']/p[1]"
+DB=$TMP/keep.db
+"$VNINDEX" --db "$DB" --quiet --base-url https://kho.example.vn/a --content-selector "$SEL" "$K"
+equals "before --rebuild: the URL" "$(field "$DB" '"giao ban công tác với phòng nội vụ"' url)" \
+    "https://kho.example.vn/a/giao%20ban.txt"
+equals "before --rebuild: only the selected paragraph" "$(total "$DB" "số hóa")" 0
+out=$("$VNINDEX" --db "$DB" --rebuild "$K" 2>&1); rc=$?
+equals "--rebuild without the options: exit 0, nothing said but the summary" \
+    "$rc:$(printf '%s\n' "$out" | grep -vc '^vnindex: 2 added, 0 updated')" "0:0"
+equals "--rebuild keeps --base-url" "$(field "$DB" '"giao ban công tác với phòng nội vụ"' url)" \
+    "https://kho.example.vn/a/giao%20ban.txt"
+equals "--rebuild keeps --base-url for pages too" "$(field "$DB" "thống kê" url)" \
+    "https://kho.example.vn/a/sub/trang.html"
+equals "--rebuild keeps --content-selector" "$(total "$DB" "số hóa"):$(total "$DB" "thống kê")" "0:1"
+out=$("$VNINDEX" --db "$DB" --content-selector "$SEL" "$K" 2>&1)
+equals "after --rebuild, the cron line reads nothing again" "$(counts "$out")" "0 0 0 2 0"
+"$VNINDEX" --db "$DB" --quiet --rebuild --content-selector '#noidung' "$K"
+equals "--rebuild with another selector: that one is used" "$(total "$DB" "số hóa")" 1
+# Too damaged to read them (page 1, the schema, is noise): say so
+head -c 16284 /dev/urandom | dd of="$DB" bs=1 seek=100 conv=notrunc status=none
+out=$("$VNINDEX" --db "$DB" --rebuild "$K" 2>&1); rc=$?
+equals "--rebuild of an unreadable index: exit 0, all re-added" "$rc:$(counts "$out")" "0:2 0 0 0 0"
+contains "--rebuild of an unreadable index: says the settings are lost" "$out" \
+    "keep.db: cannot read the old index's --base-url and --content-selector settings ("
+contains "--rebuild of an unreadable index: says to give them again" "$out" "give them again"
+equals "--rebuild of an unreadable index: no URL then" "$(field "$DB" '"giao ban công tác với phòng nội vụ"' url)" null
+
 # A page's own address wins (when this build reads HTML pages)
 H=$TMP/html
 mkdir -p "$H"
