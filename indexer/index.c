@@ -7,6 +7,7 @@
 #include "html.h"
 #include "vn_buf.h"
 #include "vn_norm.h"
+#include "vn_tok.h"
 #include "vn_zip.h"
 
 #include <dirent.h>
@@ -34,6 +35,7 @@
 #define BATCH_DOCS 500             /* articles per transaction of a first build */
 #define BATCH_BYTES (32u << 20)    /* or this much text */
 #define FILE_MAX (64u << 20)       /* larger files are refused */
+#define TAPE_MAX (1u << 20)        /* longer bodies are tokenized by the writer */
 
 typedef struct dir_id {
     dev_t dev;
@@ -280,6 +282,7 @@ typedef struct job {
     size_t nraw;           /* bytes read */
     vn_article art;
     vn_buf z;              /* the body in vn_zip's stored form */
+    vn_tape tape;          /* title's and body's tokens, or none (ntext 0) */
     vn_buf msg;            /* problems to print, one line each */
     int warned;
 } job;
@@ -289,6 +292,8 @@ typedef struct worker_bufs {
     vn_zip_dict dict;      /* what bodies are compressed against (none: n == 0) */
     const index_opts *opts; /* borrowed from the run */
     vn_zip_packer *packer; /* loaded with dict, or NULL */
+    vn_tok *maker;         /* tokenizes ahead for the writer, or NULL */
+    int no_maker;          /* opening one failed: the writer tokenizes */
 } worker_bufs;
 
 /* Read the whole file into raw. Returns 0, or an errno value. */
@@ -369,6 +374,24 @@ static int job_decode(job *j, worker_bufs *w)
 }
 
 /* Everything about one file that needs no database. */
+/* Tokenize the article here, for the writer to replay (vn_tok.h): the
+ * writer thread runs SQLite and is the one the build waits for. Anything
+ * that goes wrong leaves no tape, and the writer tokenizes itself. */
+static void job_tape(job *j, worker_bufs *w)
+{
+    vn_err err;
+    if (j->art.body_len > TAPE_MAX || w->no_maker)
+        return;
+    if (w->maker == NULL && vn_tok_open_maker(&w->maker, &err) != VN_OK) {
+        w->no_maker = 1;
+        return;
+    }
+    const char *text[2] = {j->art.title ? j->art.title : "", j->art.body ? j->art.body : ""};
+    size_t n[2] = {strlen(text[0]), j->art.body ? j->art.body_len : 0};
+    if (vn_tok_tape(w->maker, text, n, 2, &j->tape, &err) != VN_OK)
+        vn_tape_free(&j->tape);
+}
+
 static void job_prepare(job *j, worker_bufs *w)
 {
     vn_err err;
@@ -418,13 +441,15 @@ static void job_prepare(job *j, worker_bufs *w)
     if (rc != VN_OK) {
         snprintf(reason, sizeof reason, "%s, skipped", err.msg);
         job_fail(j, reason);
+        return;
     }
+    job_tape(j, w);
 }
 
 static void *worker_main(void *arg)
 {
     run *r = arg;
-    worker_bufs w = {VN_BUF_INIT, VN_BUF_INIT, {0}, r->opts, NULL};
+    worker_bufs w = {VN_BUF_INIT, VN_BUF_INIT, {0}, r->opts, NULL, NULL, 0};
     pthread_mutex_lock(&r->mu);
     for (;;) {
         while (!r->stop && r->next == r->head)
@@ -443,6 +468,7 @@ static void *worker_main(void *arg)
     vn_buf_free(&w.raw);
     vn_buf_free(&w.text);
     vn_zip_packer_close(w.packer);
+    vn_tok_close(w.maker);
     return NULL;
 }
 
@@ -452,6 +478,7 @@ static void job_clear(job *j)
     vn_article_free(&j->art);
     vn_buf_free(&j->z);
     vn_buf_free(&j->msg);
+    vn_tape_free(&j->tape);
     memset(j, 0, sizeof *j);
 }
 
@@ -500,6 +527,7 @@ static int job_store(run *r, job *j, vn_err *err)
         .author = j->art.author, .body = j->art.body, .body_len = j->art.body_len,
         .body_z = j->z.data, .body_z_len = j->z.len,
         .size = j->sb.st_size, .mtime = stored_mtime(r, j), .hash = j->hash,
+        .tape = j->tape.ntext > 0 ? &j->tape : NULL,
     };
     if (rc == VN_OK)
         rc = vn_store_put(r->st, &doc, &id, err);
