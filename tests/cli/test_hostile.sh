@@ -6,45 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/../.."
 
-# ---- helpers ---------------------------------------------------------------
-
-# run LIMIT PROG ARGS...: run under a time limit. Sets rc, and out and
-# err (the first 64 KB of stdout and stderr; full text in $TMP/out, err).
-run() {
-    local limit=$1
-    shift
-    timeout -k 5 "$limit" "$@" >"$TMP/out" 2>"$TMP/err"
-    rc=$?
-    out=$(head -c 65536 "$TMP/out" | tr -d '\0')
-    err=$(head -c 65536 "$TMP/err" | tr -d '\0')
-}
-
-# sane WHAT CODE...: the last run ended in time with one of the given
-# exit codes, no sanitizer report, and every stderr line one of our
-# messages ("vnindex: ..." or "vnquery: ...").
-sane() {
-    local what=$1 code wanted=0
-    shift
-    for code; do [ "$rc" = "$code" ] && wanted=1; done
-    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-        fail "$what: hung, killed by timeout"
-    elif grep -qE 'Sanitizer|runtime error:' "$TMP/err"; then
-        fail "$what: $(grep -m1 -E 'Sanitizer|runtime error:' "$TMP/err")"
-    elif [ $wanted -eq 0 ]; then
-        fail "$what: exit $rc, wanted $* (${err:0:300})"
-    elif grep -qvE '^(vnindex|vnquery): ' "$TMP/err"; then
-        fail "$what: a stderr line that is not one message: $(grep -m1 -vE '^(vnindex|vnquery): ' "$TMP/err" | head -c 200)"
-    else
-        pass "$what: exit $rc"
-    fi
-}
-
-# one_line WHAT NEEDLE: stderr of the last run is exactly one line holding NEEDLE.
-one_line() {
-    local n
-    n=$(wc -l <"$TMP/err")
-    if [ "$n" -eq 1 ]; then contains "$1" "$err" "$2"; else fail "$1: $n lines on stderr: ${err:0:300}"; fi
-}
+# ---- helpers (run, sane and one_line are in lib.sh) -----------------------
 
 # json_ok WHAT FILE: FILE is strictly valid UTF-8 and parses as JSON.
 json_ok() {
