@@ -115,7 +115,8 @@ void out_html_query(vn_buf *b, const char *q, const search_req *rq, int page, in
         vn_buf_printf_rc(b, rc, "&page=%d", page);
 }
 
-/* href="/?QUERY" with the query escaped for the attribute. */
+/* href="?QUERY" (relative: the site may serve the page under a path
+ * prefix) with the query escaped for the attribute. */
 static void href_query(vn_buf *b, const char *q, const search_req *rq, int page, int size,
                        int *rc)
 {
@@ -124,7 +125,7 @@ static void href_query(vn_buf *b, const char *q, const search_req *rq, int page,
     out_html_query(&url, q, rq, page, size, &urc);
     if (urc != VN_OK && *rc == VN_OK)
         *rc = urc;
-    vn_buf_puts_rc(b, "href=\"/?", rc);
+    vn_buf_puts_rc(b, "href=\"?", rc);
     out_html_text(b, url.data ? url.data : "", rc);
     vn_buf_puts_rc(b, "\"", rc);
     vn_buf_free(&url);

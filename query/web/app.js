@@ -120,7 +120,7 @@
   }
 
   function pageLink(p, page, rel, label) {
-    const a = el('a', { href: '/?' + variant(p, { page }).toString(), 'data-page': page }, label);
+    const a = el('a', { href: '?' + variant(p, { page }).toString(), 'data-page': page }, label);
     if (rel) a.setAttribute('rel', rel);
     return a;
   }
@@ -156,7 +156,7 @@
     }
     if (d.suggestion) {
       out.push(el('p', { class: 'notice notice-suggestion' }, 'Có phải bạn muốn tìm: ',
-        el('a', { href: '/?' + variant(p, { q: d.suggestion }).toString() },
+        el('a', { href: '?' + variant(p, { q: d.suggestion }).toString() },
           el('strong', {}, d.suggestion)), '?'));
     }
     return out;
@@ -209,18 +209,20 @@
   async function run(p, how) {
     closeSuggest();
     if (searchCtl) searchCtl.abort();
-    const url = (p.get('q') || '').trim() ? '/?' + p.toString() : '/';
-    if (how === 'push' && url !== location.pathname + location.search) {
+    /* relative to the page: the site may serve it under a path prefix */
+    const empty = !(p.get('q') || '').trim();
+    const url = new URL(empty ? './' : '?' + p.toString(), location.href).href;
+    if (how === 'push' && url !== location.href) {
       history.pushState(null, '', url);
     }
-    if (url === '/') {
+    if (empty) {
       clearOutput();
       return;
     }
     const ctl = searchCtl = new AbortController();
     output.setAttribute('aria-busy', 'true');
     try {
-      const r = await fetch('/api/search?' + p.toString(),
+      const r = await fetch('api/search?' + p.toString(),
         { signal: ctl.signal, headers: { Accept: 'application/json' } });
       const d = await r.json();
       if (ctl !== searchCtl) return;
@@ -246,10 +248,10 @@
 
   /* Page links and the "did you mean" link load in place. */
   output.addEventListener('click', (e) => {
-    const a = e.target.closest('a[href^="/?"]');
+    const a = e.target.closest('a[href^="?"]');
     if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
-    const p = new URLSearchParams(a.getAttribute('href').slice(2));
+    const p = new URLSearchParams(a.getAttribute('href').slice(1));
     fillForm(p);
     run(p, 'push');
     status.scrollIntoView({ block: 'start' });
@@ -313,7 +315,7 @@
     if (sugCtl) sugCtl.abort();
     const ctl = sugCtl = new AbortController();
     try {
-      const r = await fetch('/api/suggest?q=' + encodeURIComponent(text), { signal: ctl.signal });
+      const r = await fetch('api/suggest?q=' + encodeURIComponent(text), { signal: ctl.signal });
       if (!r.ok) return;
       const d = await r.json();
       if (ctl !== sugCtl || box.value !== text || document.activeElement !== box) return;

@@ -188,6 +188,13 @@ def check(what, cond, detail=""):
     sys.stdout.flush()
 
 
+def outer_html(b, selector):
+    """The element's HTML through the DOM domain, which works with scripts off."""
+    root = b.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = b.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return b.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"] if node else ""
+
+
 def js(s):
     return json.dumps(s, ensure_ascii=False)
 
@@ -304,6 +311,21 @@ def run(b, base, shots):
     b.navigate(base + "/?q=tinh+gian+bien+che")
     check("a shared address renders results on load",
           b.eval("document.querySelector('#results li h2').textContent") == STAFF_TITLE)
+
+    # ---- JavaScript switched off: the form and its links work on their own ------------------------
+    b.send("Emulation.setScriptExecutionDisabled", {"value": True})
+    check("no JavaScript: the page loads", b.navigate(base + "/"))
+    form = outer_html(b, "form#search")
+    check("no JavaScript: a plain GET form to the page itself",
+          'action="./"' in form and 'method="get"' in form and 'name="q"' in form, form[:300])
+    # what submitting that form sends: q and the empty filters
+    b.navigate(base + "/?q=tinh+gian+bien+che&since=&until=&sort=relevance")
+    results = outer_html(b, "#results")
+    check("no JavaScript: the server renders the results, the right article first",
+          STAFF_TITLE in results.split("</li>")[0], results[:300])
+    check("no JavaScript: <mark> around the words",
+          "<mark>tinh giản biên chế</mark>" in results, results[:300])
+    b.send("Emulation.setScriptExecutionDisabled", {"value": False})
 
     # ---- hostile text -----------------------------------------------------------------------------
     hostile = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> mã độc'

@@ -174,11 +174,18 @@ equals "page: 200" "$(get "$U/")" 200
 equals "page: HTML with charset" "$(header Content-Type)" "text/html; charset=utf-8"
 page=$(body)
 contains "page: Vietnamese" "$page" '<html lang="vi">'
-contains "page: a GET form to /" "$page" 'action="/" method="get"'
+contains "page: a GET form to the page itself" "$page" 'action="./" method="get"'
 contains "page: labelled search box" "$page" '<label for="q"'
 contains "page: combobox with a listbox" "$page" 'role="combobox"'
 contains "page: responsive viewport" "$page" 'name="viewport"'
-equals "page: one script, our own file" "$(grep -o '<script[^>]*>' "$TMP/b")" '<script src="/static/app.js" defer>'
+equals "page: one script, our own file" "$(grep -o '<script[^>]*>' "$TMP/b")" '<script src="static/app.js" defer>'
+# relative addresses only, so that a site can serve the page under a
+# path prefix (nginx: location /tim-kiem/ { proxy_pass http://127.0.0.1:8080/; })
+equals "page: no address starts at the site's root" \
+    "$(grep -oE '(href|src|action)="/[^"]*"' "$TMP/b" | head -3)" ""
+equals "app.js: fetches relative to the page" \
+    "$(curl -s "$U/static/app.js" | grep -oE "fetch\('[^']*" | sort -u | tr '\n' ' ')" \
+    "fetch('api/search? fetch('api/suggest?q= "
 equals "page: no inline handlers or styles" "$(grep -ciE '<[^>]+ (on[a-z]+|style)=' "$TMP/b")" 0
 equals "page: nothing loaded from elsewhere" "$(grep -ciE '(src|href)="(https?:)?//' "$TMP/b")" 0
 
@@ -191,7 +198,7 @@ contains "page: count" "$page" "Tìm thấy <strong>"
 contains "page: date shown the Vietnamese way" "$page" '<time datetime="2023-07-20">20/07/2023</time>'
 get "$U/?q=c%C3%B4ng+ch%E1%BB%A9c&size=2&page=2&sort=date" >/dev/null
 page=$(body)
-contains "page: page links keep the filters" "$page" 'href="/?q=c%C3%B4ng+ch%E1%BB%A9c&amp;sort=date&amp;size=2&amp;page=3"'
+contains "page: page links keep the filters" "$page" 'href="?q=c%C3%B4ng+ch%E1%BB%A9c&amp;sort=date&amp;size=2&amp;page=3"'
 contains "page: current page marked" "$page" '<span aria-current="page">2</span>'
 contains "page: sort kept in the form" "$page" '<option value="date" selected>'
 contains "page: size kept in the form" "$page" '<input type="hidden" name="size" value="2">'
