@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -461,6 +462,8 @@ static int read_q(struct MHD_Connection *c, params *p)
 }
 
 /* A whole number in [lo, hi], or -1. An empty value is the default. */
+#define SIZE_ASKED_MAX 999999999999999999L /* 18 digits, all search_parse_int reads */
+
 static int read_int(struct MHD_Connection *c, const char *name, int dflt, int lo, long hi)
 {
     size_t n;
@@ -468,7 +471,9 @@ static int read_int(struct MHD_Connection *c, const char *name, int dflt, int lo
     if (v == NULL || n == 0)
         return dflt;
     long x;
-    return search_parse_int(v, n, lo, hi, &x) == 0 ? (int)x : -1;
+    if (search_parse_int(v, n, lo, hi, &x) != 0)
+        return -1;
+    return x > INT_MAX ? INT_MAX : (int)x;
 }
 
 static int read_dates(struct MHD_Connection *c, params *p)
@@ -496,7 +501,8 @@ static int read_params(struct MHD_Connection *c, params *p)
     p->size = OUT_HTML_SIZE_DEFAULT;
     if (read_q(c, p) != 0)
         return -1;
-    int size = read_int(c, "size", OUT_HTML_SIZE_DEFAULT, 1, 1000000);
+    /* any size asked for is cut to the largest page, however large */
+    int size = read_int(c, "size", OUT_HTML_SIZE_DEFAULT, 1, SIZE_ASKED_MAX);
     if (size < 0)
         return bad(p, "size", "size wants a whole number from 1",
                    "Số kết quả mỗi trang phải là số nguyên dương.");

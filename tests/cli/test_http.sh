@@ -102,6 +102,8 @@ assert d["until"] == "2022-06-30" and d["sort"] == "date" and ds, d
 assert all(x <= "2022-06-30" for x in ds) and ds == sorted(ds, reverse=True), ds'
 get "$U/api/search?q=c%C3%B4ng&size=5000&utm_source=x&foo=" >/dev/null
 jq_ok "search: size capped at 50, unknown parameters ignored" 'assert d["size"] == 50 and d["limit"] == 50, d'
+get "$U/api/search?q=c%C3%B4ng&size=99999999999" >/dev/null
+jq_ok "search: size 99999999999 capped at 50 too" 'assert d["size"] == 50 and d["limit"] == 50, d'
 get "$U/api/search?q=zzzqqqxxx" >/dev/null
 jq_ok "search: nothing found is 200 with total 0" 'assert d["total"] == 0 and d["pages"] == 0 and d["results"] == [], d'
 get "$U/api/search?q=%22UBND%22" >/dev/null

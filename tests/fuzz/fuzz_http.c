@@ -13,7 +13,7 @@
  * Invariants, for any query string:
  *  - read_params accepts exactly what a model written here accepts: q
  *    of at most Q_MAX_BYTES (1000, the server's limit) of UTF-8 without
- *    NUL; size and page digits only (at most 18), size in 1..1000000 cut
+ *    NUL; size and page digits only (at most 18), size from 1 up cut
  *    to OUT_HTML_SIZE_MAX, page from 1 to the page holding result
  *    SEARCH_OFFSET_MAX; since and until dates (below); since not after
  *    until; sort one of three. On refusal it names the first bad
@@ -219,7 +219,7 @@ static void model_params(const fake_conn *conn, params *want, const char **bad_f
         want->q = q->val;
     }
     const fake_arg *size = fake_get(conn, "size");
-    if ((v = model_int(size, OUT_HTML_SIZE_DEFAULT, 1, 1000000)) < 0) {
+    if ((v = model_int(size, OUT_HTML_SIZE_DEFAULT, 1, 999999999999999999L)) < 0) {
         *bad_field = "size";
         return;
     }
