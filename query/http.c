@@ -45,6 +45,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1010,6 +1011,39 @@ static int open_pool(server *sv)
     return EXIT_STOPPED;
 }
 
+/* libmicrohttpd's own messages (a malformed request, a request too big
+ * for a connection's memory...), prefixed as ours and rate-limited: any
+ * client can provoke them, and they must not flood the service's log. */
+#define MHD_LOG_BURST 10   /* messages per window */
+#define MHD_LOG_WINDOW 60  /* seconds */
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static time_t window;
+    static unsigned said, dropped;
+    char line[512];
+    (void)cls;
+    vsnprintf(line, sizeof line, fmt, ap);
+    line[strcspn(line, "\r\n")] = '\0';
+    pthread_mutex_lock(&lock);
+    time_t t = time(NULL);
+    if (t - window >= MHD_LOG_WINDOW) {
+        if (dropped > 0)
+            fprintf(stderr, "vnquery serve: libmicrohttpd: %u more messages in the last"
+                    " %d s not shown\n", dropped, MHD_LOG_WINDOW);
+        window = t;
+        said = dropped = 0;
+    }
+    if (said < MHD_LOG_BURST) {
+        said++;
+        fprintf(stderr, "vnquery serve: libmicrohttpd: %s\n", line);
+    } else {
+        dropped++;
+    }
+    pthread_mutex_unlock(&lock);
+}
+
 static int start(server *sv, const struct sockaddr_storage *ss)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG
@@ -1025,6 +1059,7 @@ static int start(server *sv, const struct sockaddr_storage *ss)
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 511u,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)sv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)sv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)NULL,
         MHD_OPTION_END);
     if (sv->d == NULL) {
         fprintf(stderr, "vnquery serve: error: cannot listen on %s\n", sv->o.listen);

@@ -359,6 +359,29 @@ get "$U/api/search?q=tinh+gian+bien+che" >/dev/null
 jq_ok "rebuild: searches work after it" '
 assert d["results"][0]["path"].endswith("'"$STAFF"'"), d'
 
+# ---- libmicrohttpd's own complaints: ours, and not a flood ---------------------------------------------
+
+python3 - "$U" <<'PY'
+import socket, sys
+host, port = sys.argv[1].rsplit("/", 1)[-1].rsplit(":", 1)
+for i in range(40):
+    s = socket.create_connection((host, int(port)), timeout=5)
+    s.sendall(b"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n" if i % 2 else
+              b"GET /healthz HTTP/1.1\r\nHost: x\r\nbroken header line\r\n\r\n")
+    try:
+        s.recv(4096)
+    except OSError:
+        pass
+    s.close()
+PY
+sleep 0.5
+n_mhd=$(grep -c 'libmicrohttpd' "$TMP/serve.out.err")
+ok "40 malformed requests: libmicrohttpd said something ($n_mhd lines)" test "$n_mhd" -ge 1
+ok "40 malformed requests: at most 10 lines of it a minute ($n_mhd)" test "$n_mhd" -le 10
+equals "40 malformed requests: every line on stderr is ours" \
+    "$(grep -vc '^vnquery serve: ' "$TMP/serve.out.err")" 0
+equals "after them, the server answers" "$(get "$U/healthz")" 200
+
 # ---- stopping -----------------------------------------------------------------------------------------
 
 kill -TERM "$PID"
