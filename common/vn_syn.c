@@ -21,9 +21,11 @@
 
 typedef struct slot {
     const char *key;  /* a form's fold, owned by the form; NULL: empty */
-    size_t group;     /* index in groups */
+    size_t group;     /* index in groups, or NO_GROUP: a form forgotten */
     size_t form;      /* index in the group's forms */
 } slot;
+
+#define NO_GROUP ((size_t)-1)
 
 struct vn_syn {
     vn_syn_group *groups;
@@ -33,6 +35,11 @@ struct vn_syn {
     size_t max_words;      /* the longest form, in words */
     char **sources;        /* names given to vn_syn_parse */
     size_t nsources;
+    void **dead;           /* blocks of forms taken out of their group (a
+                              forgotten form's slot still keys on them) */
+    size_t ndead, capdead;
+    vn_syn_group *removals; /* a text's "-FORM" lines, before the merge */
+    size_t nremovals, capremovals;
 };
 
 /* ---- the hash table -------------------------------------------------------- */
@@ -158,6 +165,12 @@ void vn_syn_free(vn_syn *syn)
         group_free(&syn->groups[i]);
     for (size_t i = 0; i < syn->nsources; i++)
         free(syn->sources[i]);
+    for (size_t i = 0; i < syn->ndead; i++)
+        free(syn->dead[i]);
+    for (size_t i = 0; i < syn->nremovals; i++)
+        group_free(&syn->removals[i]);
+    free(syn->removals);
+    free(syn->dead);
     free(syn->sources);
     free(syn->groups);
     free(syn->slots);
@@ -297,6 +310,29 @@ static int keep_group(parser *ps)
     return VN_OK;
 }
 
+/* "-KH" (or "-KH = QĐ"): the forms leave the groups of earlier texts
+ * (the shipped table), which then no longer stand for them. */
+static int forget_line(parser *ps, const char *s, size_t n)
+{
+    size_t nparts = 0;
+    vn_syn *tab = ps->tab;
+    int rc = read_forms(ps, s, n, &nparts);
+    vn_syn_group *a = rc == VN_OK ? vn_grow(tab->removals, &tab->capremovals,
+                                            tab->nremovals + 1, sizeof *a) : NULL;
+    if (rc == VN_OK && a == NULL)
+        rc = VN_ENOMEM;
+    if (rc == VN_OK) {
+        tab->removals = a;
+        ps->g.source = ps->name;
+        ps->g.line = ps->line;
+        tab->removals[tab->nremovals++] = ps->g;
+        memset(&ps->g, 0, sizeof ps->g);
+    }
+    group_free(&ps->g);
+    ps->capforms = 0;
+    return rc;
+}
+
 static int parse_line(parser *ps, const char *s, size_t n)
 {
     const char *hash = memchr(s, '#', n);
@@ -311,6 +347,8 @@ static int parse_line(parser *ps, const char *s, size_t n)
         return VN_OK;
     if (!vn_norm_utf8_valid(s, n))
         return bad_line(ps, "invalid UTF-8");
+    if (s[i] == '-') /* forms to forget */
+        return forget_line(ps, s + i + 1, n - i - 1);
     int rc = read_forms(ps, s, n, &nparts);
     if (rc == VN_OK && nparts < 2)
         rc = bad_line(ps, "'%.*s' alone: a group needs two forms or more, separated by '=' or '|'",
@@ -324,10 +362,57 @@ static int parse_line(parser *ps, const char *s, size_t n)
     return rc;
 }
 
-/* Move every group of tab into syn; later forms take over earlier ones.
- * Reserves first, so that nothing is moved unless everything is. */
+/* Take form f out of group gi: its block goes to syn->dead (reserved by
+ * the caller), since its slot may still key on it; the forms after it
+ * move down. A group left with one form stands for nothing: that form
+ * is forgotten too. */
+static void drop_form(vn_syn *syn, size_t gi, size_t f)
+{
+    vn_syn_group *g = &syn->groups[gi];
+    vn_syn_form *forms = (vn_syn_form *)g->forms;
+    syn->dead[syn->ndead++] = (void *)forms[f].words; /* the form's block */
+    memmove(forms + f, forms + f + 1, (g->nforms - f - 1) * sizeof *forms);
+    g->nforms--;
+    for (size_t i = f; i < g->nforms; i++) {
+        slot *s = slot_find(syn, forms[i].fold, strlen(forms[i].fold));
+        if (s->key != NULL && s->group == gi)
+            s->form = i;
+    }
+    if (g->nforms == 1) {
+        slot *s = slot_find(syn, forms[0].fold, strlen(forms[0].fold));
+        if (s->key != NULL && s->group == gi)
+            s->group = NO_GROUP;
+        syn->dead[syn->ndead++] = (void *)forms[0].words;
+        g->nforms = 0;
+    }
+}
+
+/* Forget the form with fold key, if a group of syn has it. */
+static void forget(vn_syn *syn, const char *key)
+{
+    slot *s = syn->nslots ? slot_find(syn, key, strlen(key)) : NULL;
+    if (s == NULL || s->key == NULL || s->group == NO_GROUP)
+        return;
+    size_t gi = s->group;
+    drop_form(syn, gi, s->form); /* s->key now lives in syn->dead */
+    s->group = NO_GROUP;
+}
+
+/* Move every group of tab into syn; later forms take over earlier ones,
+ * and tab's "-FORM" lines forget forms first. Reserves first, so that
+ * nothing is moved unless everything is. */
 static int merge(vn_syn *syn, vn_syn *tab)
 {
+    size_t forms = 0;
+    for (size_t k = 0; k < tab->ngroups; k++)
+        forms += tab->groups[k].nforms;
+    for (size_t k = 0; k < tab->nremovals; k++)
+        forms += tab->removals[k].nforms;
+    /* each form taken over or forgotten frees at most two blocks */
+    void **dead = vn_grow(syn->dead, &syn->capdead, syn->ndead + 2 * forms + 1, sizeof *dead);
+    if (dead == NULL)
+        return VN_ENOMEM;
+    syn->dead = dead;
     size_t want = syn->ngroups + tab->ngroups;
     vn_syn_group *a = vn_grow(syn->groups, &syn->capgroups, want, sizeof *a);
     if (a == NULL)
@@ -339,11 +424,16 @@ static int merge(vn_syn *syn, vn_syn *tab)
     syn->sources = src;
     if (slots_reserve(syn, syn->nused + tab->nused) != VN_OK)
         return VN_ENOMEM;
+    for (size_t k = 0; k < tab->nremovals; k++)
+        for (size_t i = 0; i < tab->removals[k].nforms; i++)
+            forget(syn, tab->removals[k].forms[i].fold);
     for (size_t k = 0; k < tab->ngroups; k++) {
         vn_syn_group *g = &syn->groups[syn->ngroups];
         *g = tab->groups[k];
         for (size_t i = 0; i < g->nforms; i++) {
             slot *s = slot_find(syn, g->forms[i].fold, strlen(g->forms[i].fold));
+            if (s->key != NULL && s->group != NO_GROUP) /* taken over: out of its group */
+                forget(syn, g->forms[i].fold);
             syn->nused += s->key == NULL;
             s->key = g->forms[i].fold;
             s->group = syn->ngroups;
@@ -473,7 +563,7 @@ const vn_syn_group *vn_syn_match(const vn_syn *syn, const vn_token *words,
     }
     for (k--; k >= 1; k--) {
         const slot *s = slot_find(syn, key, len[k]);
-        if (s->key == NULL)
+        if (s->key == NULL || s->group == NO_GROUP)
             continue;
         const vn_syn_group *g = &syn->groups[s->group];
         if (!words_fit(&g->forms[s->form], words))

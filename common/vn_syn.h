@@ -13,7 +13,11 @@
  * form, each as canonical words.
  * Forms that fold alike within a line count once (QĐ = QD). A form that
  * two lines of one text both hold is an error; a later text (a user's
- * file loaded after the shipped one) takes the form over for its group.
+ * file loaded after the shipped one) takes the form over for its group,
+ * and the form leaves its old group. A line "-KH" (or "-KH = QĐ") makes
+ * earlier texts forget those forms: they stand for nothing else any more
+ * (a form no group holds is ignored). A group left with fewer than two
+ * forms stands for nothing.
  *
  * A vn_syn owns its groups and strings; vn_syn_free releases them. Lookups
  * do not change it, so one table can serve many threads once loaded.

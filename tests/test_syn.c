@@ -300,12 +300,37 @@ static void test_parse_ok(void **state)
     assert_int_equal(vn_syn_group_at(syn, 2)->line, 5);
     assert_non_null(match_all(syn, "qd"));
 
-    /* a later text takes a form over; the rest of the old group stays */
+    /* a later text takes a form over: it leaves its old group (here
+     * left with one form, which then stands for nothing) */
     const char *user = "TT = Trung tâm\n";
     assert_int_equal(vn_syn_parse(syn, nm, user, strlen(user), "user.txt", &err), VN_OK);
     assert_true(group_has(match_all(syn, "TT"), "trung tâm"));
-    assert_true(group_has(match_all(syn, "thông tư"), "tt"));
     assert_string_equal(match_all(syn, "TT")->source, "user.txt");
+    assert_null(match_all(syn, "thông tư")); /* left alone: stands for nothing */
+    vn_syn_free(syn);
+
+    /* "-FORM" forgets forms of earlier texts; a group left with one form
+     * stands for nothing */
+    assert_int_equal(vn_syn_open(&syn, &err), VN_OK);
+    const char *first = "KH = Kế hoạch = KHoach\nQĐ = Quyết định\nUBND = Ủy ban nhân dân\n";
+    assert_int_equal(vn_syn_parse(syn, nm, first, strlen(first), "first", &err), VN_OK);
+    const char *mine = "# mine\n-KH\n  - Quyết định   # gone, so QĐ is alone\n-NOPE\n"
+                       "UBND = UB\n";
+    assert_int_equal(vn_syn_parse(syn, nm, mine, strlen(mine), "mine.txt", &err), VN_OK);
+    assert_null(match_all(syn, "KH"));
+    assert_true(group_has(match_all(syn, "kế hoạch"), "khoach"));
+    assert_false(group_has(match_all(syn, "kế hoạch"), "kh"));
+    assert_null(match_all(syn, "QĐ"));
+    assert_null(match_all(syn, "quyết định"));
+    assert_true(group_has(match_all(syn, "UBND"), "ub"));
+    assert_null(match_all(syn, "ủy ban nhân dân")); /* its group lost UBND: alone */
+    /* forgotten forms can be given again */
+    const char *again = "KH = Khánh Hòa\n";
+    assert_int_equal(vn_syn_parse(syn, nm, again, strlen(again), "again.txt", &err), VN_OK);
+    assert_true(group_has(match_all(syn, "KH"), "khánh hòa"));
+    assert_false(group_has(match_all(syn, "kế hoạch"), "kh"));
+    const char *empty = "-\n";
+    assert_int_equal(vn_syn_parse(syn, nm, empty, strlen(empty), "bad.txt", &err), VN_EINVAL);
     vn_syn_free(syn);
     vn_syn_free(NULL);
 }

@@ -85,6 +85,11 @@ contains "CBCCVC finds the spelled-out form" "$out" "\u003cmark\u003ecán bộ"
 printf 'SNV = Sở Nội vụ\n' >"$TMP/syn.txt"
 n_user=$(field "$(q --synonyms "$TMP/syn.txt" --limit 100 SNV)" "d['total']")
 ok "--synonyms FILE adds a group (SNV: $n_user)" test "$n_user" -gt 0
+printf -- '-UBND   # our articles say UBND only for the letters\n' >"$TMP/forget.txt"
+n_forgot=$(field "$(q --synonyms "$TMP/forget.txt" --limit 100 UBND)" "d['total']")
+equals "--synonyms FILE with -UBND: UBND finds only the letters ($n_forgot)" "$n_forgot" "$n_abbr"
+n_forgot=$(field "$(q --synonyms "$TMP/forget.txt" --limit 100 "ủy ban nhân dân")" "d['total']")
+equals "--synonyms FILE with -UBND: ủy ban nhân dân no longer finds UBND" "$n_forgot" "$n_full"
 printf 'SNV = \n' >"$TMP/bad.txt"
 out=$(q --synonyms "$TMP/bad.txt" SNV 2>&1); rc=$?
 equals "--synonyms with a bad line: usage error" "$rc" 2
