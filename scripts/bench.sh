@@ -14,6 +14,9 @@
 # Unpacks into a temporary folder removed at exit.
 set -eu
 cd "$(dirname "$0")/.."
+# what was measured: the tree as the binaries were built (make builds first)
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
+git diff --quiet HEAD -- common indexer query 2>/dev/null || COMMIT="$COMMIT + uncommitted changes"
 
 CORPUS=../shared/corpus/vinews-35k.tar.xz
 QUERIES=bench/queries.txt
@@ -263,8 +266,6 @@ cat "$T/targets.md"
 
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 RAM=$(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
-git diff --quiet HEAD -- common indexer query 2>/dev/null || COMMIT="$COMMIT + uncommitted changes"
 {
     cat <<EOF
 # Benchmarks

@@ -28,6 +28,9 @@
 # exit 0, without it), wrk, curl and python3.
 set -eu
 cd "$(dirname "$0")/.."
+# what was measured: the tree as the binaries were built (make builds first)
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
+git diff --quiet HEAD -- common query 2>/dev/null || COMMIT="$COMMIT + uncommitted changes"
 
 CORPUS=../shared/corpus/vinews-35k.tar.xz
 B=${B:-build}
@@ -212,8 +215,6 @@ row() { # LABEL FILE
         "$(field p90_ms "$2")" "$(field p99_ms "$2")" "$(field errors "$2")"
 }
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
-git diff --quiet HEAD -- common query 2>/dev/null || COMMIT="$COMMIT + uncommitted changes"
 {
     echo "<!-- loadtest -->"
     echo "## The server under load (\`make loadtest\`)"
