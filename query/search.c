@@ -419,6 +419,9 @@ static int spell_word(void *ctx, const vn_token *tok)
         rc = vn_buf_add(&sp->word, tok->fold, tok->nfold);
         if (rc == VN_OK)
             rc = vn_store_knows(sp->st, sp->word.data, NULL, &known, sp->err);
+        /* nothing found: a word only deleted articles held is unknown too */
+        if (rc == VN_OK && known && !sp->found)
+            rc = fold_live(sp->st, sp->word.data, &known, sp->err);
     }
     if (rc == VN_OK && !known)
         rc = suggest_word(sp, tok, &found);

@@ -256,7 +256,7 @@ equals "an abbreviation found through its group: no suggestion" "$(field "$out" 
 # ---- words of deleted articles: neither rescued to nor suggested
 mkdir -p "$TMP/stale"
 cp corpus/*.txt "$TMP/stale/"
-printf 'Máy khuếch đại\n\nBài thử: chiếc máy khuếch đại âm thanh của hội trường.\n' \
+printf 'Máy khuếch đại\n\nBài thử: chiếc máy khuếch đại âm thanh của hội trường, gõ nhầm biênn chế.\n' \
     >"$TMP/stale/0000-unique-word.txt"
 SDB=$TMP/stale.db
 "$VNINDEX" --db "$SDB" --quiet "$TMP/stale" || fail "index the archive with a unique word"
@@ -277,6 +277,8 @@ out=$(sq khue6ch1)
 equals "its article deleted: VNI khue6ch1 is not rescued to it" "$(field "$out" "d['searched']")" None
 out=$(sq cong chuc khuechh)
 lacks "its article deleted: not suggested beside other words either" "$(field "$out" "d['suggestion']")" "khuếch"
+equals "its article deleted: its typo biênn is a typo again (Có phải bạn muốn tìm: biên chế)" \
+    "$(field "$(sq biênn chế)" "d['suggestion']")" "biên chế"
 
 # ---- Telex and VNI decode literally: f (Telex) and 2 (VNI) are huyền
 for typed in "tinhf giarn bieen chees" "tinh2 gia3n bie6n che61"; do
