@@ -13,7 +13,9 @@
  *    colocated synonyms repeat a token's offsets;
  *  - the fast path and ICU's break iterator give the same tokens (the
  *    contract of vn_norm_tokens_icu); FUZZ_TOK_DIFF=0 in the
- *    environment turns this check off. */
+ *    environment turns this check off;
+ *  - a tape made by a maker (vn_tok_tape) and replayed by the tokenizer
+ *    (vn_tok_play) gives exactly the calls the tokenizer makes itself. */
 #include "fuzz.h"
 
 #include "vn_norm.h"
@@ -26,6 +28,7 @@ static vn_norm *nm;
 static sqlite3 *db;
 static fts5_tokenizer tk;
 static Fts5Tokenizer *tk_inst;
+static vn_tok *vt, *maker; /* the registered tokenizer; one making tapes */
 static int diff_on;
 
 typedef struct walk {
@@ -82,6 +85,7 @@ static void norm_walk(const char *src, size_t n, const uint8_t *cut, int icu, wa
 typedef struct fts_walk {
     const char *src;
     int n, ntok, last_start, last_end;
+    vn_buf calls; /* "flags start end token\n" per call, for the tape check */
 } fts_walk;
 
 static int on_fts_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
@@ -98,16 +102,43 @@ static int on_fts_token(void *ctx, int flags, const char *tok, int ntok, int sta
     w->last_start = start;
     w->last_end = end;
     w->ntok++;
+    vn_buf_printf(&w->calls, "%d %d %d ", flags, start, end);
+    vn_buf_add(&w->calls, tok, (size_t)ntok);
+    vn_buf_add(&w->calls, "\n", 1);
     return SQLITE_OK;
 }
 
-static void fts_walk_text(const char *src, size_t n, int flags)
+/* OUT: calls (caller frees), what the tokenizer called back, one a line. */
+static void fts_walk_text(const char *src, size_t n, int flags, vn_buf *calls)
 {
-    if (n > 1 << 20)
-        return;
-    fts_walk w = {src, (int)n, 0, 0, 0};
+    fts_walk w = {src, (int)n, 0, 0, 0, VN_BUF_INIT};
     int rc = tk.xTokenize(tk_inst, &w, flags, src, (int)n, on_fts_token);
     FUZZ_CHECK(rc == SQLITE_OK, "xTokenize(flags=%d) failed: %d", flags, rc);
+    if (calls != NULL)
+        *calls = w.calls;
+    else
+        vn_buf_free(&w.calls);
+}
+
+/* The document's tokens from a tape equal the tokenizer's own. */
+static void tape_check(const char *src, size_t n, const vn_buf *direct)
+{
+    vn_tape tape = {0};
+    vn_err err;
+    vn_buf replayed = VN_BUF_INIT;
+    const char *text[1] = {src};
+    FUZZ_CHECK(vn_tok_tape(maker, text, &n, 1, &tape, &err) == VN_OK, "vn_tok_tape: %s",
+               err.msg);
+    FUZZ_CHECK(vn_tok_play(vt, &tape, &err) == VN_OK, "vn_tok_play: %s", err.msg);
+    fts_walk_text(src, n, FTS5_TOKENIZE_DOCUMENT, &replayed);
+    vn_tok_play(vt, NULL, &err);
+    FUZZ_CHECK(replayed.len == direct->len
+                   && (direct->len == 0 || memcmp(replayed.data, direct->data, direct->len) == 0),
+               "the tape's tokens differ from the tokenizer's:\n--- tokenizer\n%.*s--- tape\n%.*s",
+               (int)direct->len, direct->data ? direct->data : "", (int)replayed.len,
+               replayed.data ? replayed.data : "");
+    vn_buf_free(&replayed);
+    vn_tape_free(&tape);
 }
 
 /* ---- setup ---------------------------------------------------------------- */
@@ -126,11 +157,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     vn_err err;
-    vn_tok *vt;
     const char *d = getenv("FUZZ_TOK_DIFF");
     diff_on = d == NULL || *d != '0';
     if (vn_norm_open(&nm, &err) != VN_OK || sqlite3_open(":memory:", &db) != SQLITE_OK
-        || vn_tok_register(db, &vt, &err) != VN_OK) {
+        || vn_tok_register(db, &vt, &err) != VN_OK || vn_tok_open_maker(&maker, &err) != VN_OK) {
         fprintf(stderr, "setup: %s\n", err.msg);
         abort();
     }
@@ -172,10 +202,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    fast.desc.data ? fast.desc.data : "", icu.desc.data ? icu.desc.data : "");
     vn_buf_free(&fast.desc);
     vn_buf_free(&icu.desc);
-    fts_walk_text(src, size, FTS5_TOKENIZE_DOCUMENT);
+    if (size > 1 << 20)
+        return 0;
+    vn_buf direct = VN_BUF_INIT;
+    fts_walk_text(src, size, FTS5_TOKENIZE_DOCUMENT, &direct);
+    tape_check(src, size, &direct);
+    vn_buf_free(&direct);
     if (size < 4096) { /* queries are short; expansion runs SQL per word */
-        fts_walk_text(src, size, FTS5_TOKENIZE_QUERY);
-        fts_walk_text(src, size, FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX);
+        fts_walk_text(src, size, FTS5_TOKENIZE_QUERY, NULL);
+        fts_walk_text(src, size, FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX, NULL);
     }
     return 0;
 }
