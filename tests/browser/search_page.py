@@ -22,6 +22,8 @@ import time
 import urllib.parse
 
 STAFF_TITLE = "Triển khai kế hoạch tinh giản biên chế giai đoạn 2023 - 2026"
+# test_browser.sh indexes with --base-url BASE_URL
+STAFF_URL = "https://sonoivu.example.vn/luu-tru/2023-07-20-tinh-gian-bien-che-2023-2026.txt"
 
 
 class CDP:
@@ -257,10 +259,14 @@ def run(b, base, shots):
     check("Enter searches", results_ready(b, "tinh gian bien che"))
     check("no page reload (fetch + pushState)", b.eval("window.__stillHere") == 42)
     first = b.eval("(() => { const li = document.querySelector('#results li');"
+                   " const a = li && li.querySelector('h2 a');"
                    " return li && {title: li.querySelector('h2').textContent,"
+                   " href: a ? a.getAttribute('href') : null,"
                    " marks: [...li.querySelectorAll('.hit-snippet mark')].map(m => m.textContent)}"
                    "})()") or {}
     check("the staff-reduction article comes first", first.get("title") == STAFF_TITLE, first)
+    check("its title links to the article's public address", first.get("href") == STAFF_URL,
+          first)
     check("<mark> around the words in the DOM",
           "tinh giản biên chế" in first.get("marks", []), first)
     check("the count is shown",
@@ -323,6 +329,8 @@ def run(b, base, shots):
     results = outer_html(b, "#results")
     check("no JavaScript: the server renders the results, the right article first",
           STAFF_TITLE in results.split("</li>")[0], results[:300])
+    check("no JavaScript: the title links to the article's public address",
+          'href="%s"' % STAFF_URL in results.split("</li>")[0], results[:300])
     check("no JavaScript: <mark> around the words",
           "<mark>tinh giản biên chế</mark>" in results, results[:300])
     b.send("Emulation.setScriptExecutionDisabled", {"value": False})

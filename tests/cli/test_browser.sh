@@ -26,7 +26,7 @@ Cảnh báo mã độc <script>window.__xss=3</script> trên cổng thông tin
 Ngày 2/12/2024, bộ phận kỹ thuật phát hiện biểu mẫu bị chèn <img src=x onerror="window.__xss=1"> cùng <script>window.__xss=2</script> vào nội dung.
 Hệ thống phải hiển thị nguyên văn các ký tự này; mã độc không được thực thi.
 TXT
-"$VNINDEX" --db "$DB" "$DOCS" >/dev/null 2>&1
+"$VNINDEX" --db "$DB" --base-url https://sonoivu.example.vn/luu-tru "$DOCS" >/dev/null 2>&1
 equals "browser test: index built" "$?" 0
 "$VNQUERY" serve --db "$DB" --listen 127.0.0.1:0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
 PID=$!
