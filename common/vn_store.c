@@ -174,6 +174,24 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
+/* Run statement q (its ?1 bound to arg, when not NULL) for one integer:
+ * *out, 0 when it returns no row. */
+static int one_int(vn_store *st, int q, const char *arg, int64_t *out, const char *what,
+                   vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, q, err);
+    *out = 0;
+    if (s == NULL)
+        return VN_EDB;
+    if (arg != NULL)
+        bind_text(s, 1, arg);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK : db_error(st, what, err);
+}
+
 static int exec(vn_store *st, const char *sql, const char *what, vn_err *err)
 {
     return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK
@@ -765,15 +783,7 @@ sqlite3 *vn_store_db(vn_store *st)
 
 int vn_store_count(vn_store *st, int64_t *n, vn_err *err)
 {
-    sqlite3_stmt *s = stmt(st, Q_COUNT, err);
-    *n = 0;
-    if (s == NULL)
-        return VN_EDB;
-    int rc = sqlite3_step(s) == SQLITE_ROW ? VN_OK : db_error(st, "cannot count articles", err);
-    if (rc == VN_OK)
-        *n = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return rc;
+    return one_int(st, Q_COUNT, NULL, n, "cannot count articles", err);
 }
 
 /* ---- vocabulary ------------------------------------------------------------------ */
@@ -819,30 +829,12 @@ int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *
                     " USING fts5vocab(main, article_fts, row)",
                 "cannot open the index's vocabulary", err) != VN_OK)
         return VN_EDB;
-    sqlite3_stmt *s = stmt(st, Q_TERM_DOCS, err);
-    if (s == NULL)
-        return VN_EDB;
-    bind_text(s, 1, canon);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *ndocs = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK
-                                                     : db_error(st, "cannot read the vocabulary", err);
+    return one_int(st, Q_TERM_DOCS, canon, ndocs, "cannot read the vocabulary", err);
 }
 
 int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *err)
 {
-    sqlite3_stmt *s = stmt(st, Q_MATCH_COUNT, err);
-    *n = 0;
-    if (s == NULL)
-        return VN_EDB;
-    bind_text(s, 1, match);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *n = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK : db_error(st, "search failed", err);
+    return one_int(st, Q_MATCH_COUNT, match, n, "search failed", err);
 }
 
 /* ---- search ------------------------------------------------------------------------ */
