@@ -621,12 +621,6 @@ static int tidy(vn_store *st, const index_counts *n, int *merged, vn_err *err)
         rc = merge_all(vn_store_db(st), err);
         changes = 0;
     }
-    if (rc != VN_OK && *merged) { /* say what the failure did not undo */
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        vn_err_set(err, rc, "%s; this run's articles are stored and searchable, run"
-                   " vnindex --optimize once that is fixed", why);
-    }
     if (rc == VN_OK)
         rc = meta_printf(st, "changes_since_merge", err, "%lld", (long long)changes);
     return rc;

@@ -269,6 +269,13 @@ static int copy_over(const char *from, const char *to, vn_err *err)
     return io;
 }
 
+/* DB.rebuild, where --rebuild builds. Returns 0, or -1 when too long. */
+static int rebuild_path(const char *db, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%s.rebuild", db);
+    return n >= 0 && (size_t)n < cap ? 0 : -1;
+}
+
 /* --rebuild: the old index's folder settings (each root's --base-url and
  * --content-selector) into the new one, so that a rebuild given neither
  * maps URLs and reads pages as the runs before it did. When the old
@@ -303,7 +310,7 @@ static int rebuild(cli *c, index_counts *n, time_t started, double t0, int *merg
     if (exists && !looks_like_sqlite(c->db))
         return vn_err_set(err, VN_EDB, "%s is not an SQLite database, so --rebuild leaves it "
                           "alone: remove it or choose another --db", c->db);
-    if (snprintf(tmp, sizeof tmp, "%s.rebuild", c->db) >= (int)sizeof tmp)
+    if (rebuild_path(c->db, tmp, sizeof tmp) != 0)
         return vn_err_set(err, VN_EINVAL, "path too long: %s", c->db);
     const char *into = exists ? tmp : c->db;
     int rc = exists ? remove_db(tmp, err) : VN_OK;
@@ -349,13 +356,19 @@ static int cmd_index(cli *c, vn_store **st, vn_err *err)
     } else {
         char tmp[4096];
         vn_err ignored; /* what a killed --rebuild left: the run lock says it is over */
-        if (snprintf(tmp, sizeof tmp, "%s.rebuild", c->db) < (int)sizeof tmp)
+        if (rebuild_path(c->db, tmp, sizeof tmp) == 0)
             remove_db(tmp, &ignored);
         rc = vn_store_open(c->db, VN_STORE_WRITE, st, err);
         if (rc == VN_OK)
             rc = index_run(*st, c->paths, c->npaths, &c->opts, &n, err);
         if (rc == VN_OK)
             rc = vn_admin_finish_run(*st, &n, started, seconds() - t0, &merged, err);
+        if (rc != VN_OK && merged) { /* the run committed; only the merge after it failed */
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            vn_err_set(err, rc, "%s; this run's articles are stored and searchable, run"
+                       " vnindex --optimize once that is fixed", why);
+        }
     }
     if (rc != VN_OK)
         return fail(status_of(rc), err);
