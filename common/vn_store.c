@@ -290,12 +290,14 @@ static void forget_dicts(vn_store *st)
 
 /* Train the archive's dictionary once it holds TRAIN_DOCS articles, from
  * the middle of the first of them; bodies stored from then on are
- * compressed against it. Runs between transactions. */
+ * compressed against it. Between transactions it commits the dictionary
+ * itself; inside one, it is part of the caller's. */
 #define TRAIN_DOCS 1000
 #define TRAIN_SQL "SELECT vn_unzip(body) FROM article ORDER BY id LIMIT 1000"
 
 static int maybe_train(vn_store *st, vn_err *err)
 {
+    int own = sqlite3_get_autocommit(st->db);
     vn_zip_dict d;
     int64_t n = 0;
     if (st->mode != VN_STORE_WRITE || st->have_dict)
@@ -327,12 +329,13 @@ static int maybe_train(vn_store *st, vn_err *err)
         texts[i] = pieces.data + offs[i];
     if (rc == VN_OK && nt > 0)
         rc = vn_zip_train(texts, lens, nt, &dict, err);
-    if (rc == VN_OK && dict.len > 0)
+    if (rc == VN_OK && dict.len > 0 && own)
         rc = exec(st, "BEGIN IMMEDIATE", "cannot start a transaction", err);
     if (rc == VN_OK && dict.len > 0) {
         rc = vn_store_dict_add(st, dict.data, dict.len, &d, err);
-        rc = rc == VN_OK ? exec(st, "COMMIT", "cannot commit", err) : rc;
-        if (rc != VN_OK)
+        if (own)
+            rc = rc == VN_OK ? exec(st, "COMMIT", "cannot commit", err) : rc;
+        if (rc != VN_OK && own)
             vn_store_rollback(st);
     }
     st->have_dict = rc == VN_OK && dict.len > 0;
@@ -621,6 +624,11 @@ int vn_store_begin(vn_store *st, vn_err *err)
     sqlite3_stmt *s = stmt(st, Q_BEGIN, err);
     vn_tok_collect(st->tok, 1);
     return s ? run(st, s, "cannot start a transaction", err) : VN_EDB;
+}
+
+int vn_store_train(vn_store *st, vn_err *err)
+{
+    return maybe_train(st, err);
 }
 
 int vn_store_commit(vn_store *st, vn_err *err)

@@ -105,6 +105,11 @@ int vn_store_put(vn_store *st, const vn_doc *doc, int64_t *id, vn_err *err);
  * that compresses bodies for vn_doc.body_z. */
 int vn_store_dict(vn_store *st, vn_zip_dict *dict, vn_err *err);
 
+/* Train the dictionary now, if the archive has none and holds 1000
+ * articles, inside the caller's open transaction (vn_store_commit does
+ * the same after each commit): for a run that commits only at its end. */
+int vn_store_train(vn_store *st, vn_err *err);
+
 /* Store n bytes as a dictionary and make it the current one (inside an
  * open transaction). vn_store_commit trains and adds one by itself once
  * the archive has 1000 articles; this is for tests and tools.

@@ -28,10 +28,10 @@
 
 /* A run into an index that holds articles is one transaction: searches
  * meanwhile see the index as it was until the run commits, then as it
- * is, never a mixture. A first build (an empty index, or the new one of
- * --rebuild) has no old state to keep: it commits in batches, so a build
- * killed half-way keeps what it did, and the archive's zlib dictionary
- * is trained from its first 1000 articles (at a commit) for the rest. */
+ * is, never a mixture (the archive's zlib dictionary, trained once 1000
+ * articles are in, is then trained inside it). A first build (an empty
+ * index, or the new one of --rebuild) has no old state to keep: it
+ * commits in batches, so a build killed half-way keeps what it did. */
 #define BATCH_DOCS 500             /* articles per transaction of a first build */
 #define BATCH_BYTES (32u << 20)    /* or this much text */
 #define FILE_MAX (64u << 20)       /* larger files are refused */
@@ -255,6 +255,12 @@ static int batch_account(run *r, size_t bytes, vn_err *err)
     r->batch_bytes += bytes;
     if (!r->one_tx && (r->batch_docs >= BATCH_DOCS || r->batch_bytes >= BATCH_BYTES))
         return batch_close(r, err);
+    /* one transaction: the dictionary is trained inside it, at the same
+     * points as the batches would have trained it */
+    if (r->one_tx && !r->has_dict && r->batch_docs % BATCH_DOCS == 0) {
+        int rc = vn_store_train(r->st, err);
+        return rc == VN_OK ? publish_dict(r, err) : rc;
+    }
     return VN_OK;
 }
 

@@ -180,6 +180,37 @@ ok "one transaction: searches saw the old state until the commit ($seen_old)" te
 equals "one transaction: after it, all rewritten" "$(total "$DB" vangbonnam)" $N
 echo "# $searches searches during the run; saw the old state: $seen_old, the new: $seen_new"
 
+# A small index (no zlib dictionary yet: it is trained once 1000 articles
+# are in) that one run grows past 1000: still one transaction, and the
+# dictionary is trained inside it, so the articles after the first 1000
+# are compressed against it, as a first build's are.
+DB=$TMP/grow.db
+G=$TMP/grow
+gen "$G" 30 vangnho
+"$VNINDEX" --db "$DB" --quiet "$G"
+equals "a small index: no dictionary yet" "$(sqlite3 -readonly "$DB" 'SELECT count(*) FROM vn_dict')" 0
+rm -rf "$G"
+gen "$G" 1600 vangnho
+"$VNINDEX" --db "$DB" --quiet "$G"
+equals "grown past 1000 in one run: the dictionary trained" \
+    "$(sqlite3 -readonly "$DB" 'SELECT count(*) FROM vn_dict')" 1
+# zlib's FLG byte (after the format byte and the length varint) has
+# FDICT (0x20) when a stream needs a preset dictionary
+with_dict=$(python3 - "$DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+n = 0
+for (body,) in db.execute("SELECT body FROM article"):
+    i = 1
+    while body[i] & 0x80:
+        i += 1
+    n += bool(body[i + 2] & 0x20)
+print(n)
+PY
+)
+ok "grown past 1000 in one run: the later articles use the dictionary ($with_dict)" \
+    test "$with_dict" -ge 500
+
 # ---- --stats --------------------------------------------------------------------
 
 DB=$TMP/stats.db
