@@ -894,10 +894,13 @@ typedef struct page {
 } page;
 
 /* With q->ties, rank_page reads up to VN_STORE_TIES results on each side
- * of the page, then keeps of them those tied with the page's ends. */
-static void keep_ties(page *pg, int before, int limit)
+ * of the page (want rows in all), then keeps of them those tied with the
+ * page's ends. A run of equals that reaches past what was read is not
+ * extended on that side: the caller would order a different part of it
+ * for each page, and pages would repeat or skip results. */
+static void keep_ties(page *pg, int before, int limit, int want)
 {
-    int lo = before, hi = before + limit < pg->n ? before + limit : pg->n;
+    int end = before + limit < pg->n ? before + limit : pg->n, lo = before, hi = end;
     if (lo >= hi) {
         pg->n = 0;
         return;
@@ -906,6 +909,13 @@ static void keep_ties(page *pg, int before, int limit)
         lo--;
     while (hi < pg->n && pg->score[hi] == pg->score[hi - 1])
         hi++;
+    int cut_lo = lo == 0 && pg->first > 0;     /* the run may start before the rows read */
+    int cut_hi = hi == pg->n && pg->n == want; /* or go on after them */
+    int one_run = pg->score[before] == pg->score[end - 1];
+    if (cut_lo || (one_run && cut_hi))
+        lo = before;
+    if (cut_hi || (one_run && cut_lo))
+        hi = end;
     memmove(pg->id, pg->id + lo, (size_t)(hi - lo) * sizeof *pg->id);
     memmove(pg->score, pg->score + lo, (size_t)(hi - lo) * sizeof *pg->score);
     pg->first += lo;
@@ -951,7 +961,7 @@ static int rank_page(vn_store *st, const vn_search *q, const char *match, const 
     sqlite3_reset(s);
     sqlite3_bind_null(s, 7); /* rows is about to go */
     if (q->ties)
-        keep_ties(pg, before, want - before - VN_STORE_TIES);
+        keep_ties(pg, before, want - before - VN_STORE_TIES, want);
     return rc;
 }
 

@@ -149,8 +149,9 @@ typedef struct vn_search {
     int ties;              /* also deliver the results outside the page whose
                               score equals the page's first or last one (their
                               rank says where, at most VN_STORE_TIES each
-                              side): for a caller that orders equals itself
-                              and then cuts the page */
+                              side; none of a run that may reach further):
+                              for a caller that orders equals itself and
+                              then cuts the page */
 } vn_search;
 
 #define VN_STORE_TIES 32

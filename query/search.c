@@ -515,9 +515,10 @@ static int run_count(vn_store *st, const char *line, int64_t *n, vn_err *err)
     vn_buf m = VN_BUF_INIT;
     int rc = VN_OK;
     const char *p = strchr(line, ' ');
+    p = p ? p + 1 : line;
+    /* canonical words (vn_norm): letters, marks and digits, never a quote */
     vn_buf_puts_rc(&m, "\"" VN_TOK_EXACT, &rc);
-    for (p = p ? p + 1 : line; *p && *p != '\n'; p++)
-        vn_buf_add_rc(&m, p, *p == '"' ? 0 : 1, &rc);
+    vn_buf_add_rc(&m, p, strcspn(p, "\n"), &rc);
     vn_buf_puts_rc(&m, "\"", &rc);
     if (rc != VN_OK)
         rc = vn_err_set(err, rc, "out of memory");
@@ -573,7 +574,8 @@ static int prefer_common_reading(vn_store *st, vn_norm *nm, const char *text, in
     const char *best = NULL;
     size_t nbest = 0;
     int64_t best_count = 0;
-    int counted = 0;
+    vn_buf counted = VN_BUF_INIT; /* the readings counted: each once */
+    int ncounted = 0;
     for (int i = 0; rc == VN_OK && tied && typed.len > 0 && best == NULL && i < n; i++)
         if (holds_run(&runs[i], typed.data, typed.len)) {
             best = typed.data;
@@ -587,11 +589,12 @@ static int prefer_common_reading(vn_store *st, vn_norm *nm, const char *text, in
              p = strchr(p, '\n') + 1) {
             size_t len = (size_t)(strchr(p, '\n') - p) + 1;
             int64_t count = 0;
-            if (atoi(p) != maxw || (best != NULL && len == nbest && !strncmp(p, best, len))
-                || counted == READINGS_MAX)
+            if (atoi(p) != maxw || ncounted == READINGS_MAX || holds_run(&counted, p, len))
                 continue;
-            counted++;
-            rc = run_count(st, p, &count, err);
+            ncounted++;
+            vn_buf_add_rc(&counted, p, len, &rc);
+            if (rc == VN_OK)
+                rc = run_count(st, p, &count, err);
             if (rc == VN_OK && count > best_count) {
                 best = p;
                 nbest = len;
@@ -628,6 +631,7 @@ static int prefer_common_reading(vn_store *st, vn_norm *nm, const char *text, in
     for (int i = 0; runs != NULL && i < n; i++)
         vn_buf_free(&runs[i]);
     vn_buf_free(&typed);
+    vn_buf_free(&counted);
     free(runs);
     free(tmp);
     return rc;

@@ -62,5 +62,27 @@ equals "UBND typed, --limit 1: still the article reading UBND" \
     "$(paths UBND --limit 1)" "e-letters.txt"
 equals "UBND typed, --offset 1 --limit 1: then the one reading Ủy ban nhân dân" \
     "$(paths UBND --offset 1 --limit 1)" "d-words.txt"
-equals "by date, no reordering of equals: --sort date still pages in date order" \
-    "$(paths UBND --sort date --limit 10 | wc -w)" 2
+# By date no equals are reordered: the pages join up into the long page.
+equals "by date: --limit 1 and --offset 1 --limit 1 make the long page" \
+    "$(paths UBND --sort date --limit 1) $(paths UBND --sort date --offset 1 --limit 1)" \
+    "$(paths UBND --sort date --limit 10)"
+
+# A run of equals longer than vn_store reads around a page (32 rows each
+# side): paging through it must show every twin exactly once.
+B=$TMP/many
+mkdir -p "$B"
+for i in $(seq -w 1 90); do
+    if [ $((10#$i % 3)) -eq 0 ]; then w='tinh giản biên chế'; else w='tình gian biển chè'; fi
+    printf 'Tin ngắn\n\nBài viết về %s ở phường.\n' "$w" >"$B/twin-$i.txt"
+done
+"$VNINDEX" --quiet --db "$TMP/many.db" "$B" || fail "index the 90 twins"
+pages=""
+for off in $(seq 0 10 80); do
+    pages="$pages $("$VNQUERY" --db "$TMP/many.db" --json --limit 10 --offset "$off" \
+        "tinh gian bien che" | python3 -c '
+import json, os, sys
+print(" ".join(os.path.basename(h["path"]) for h in json.load(sys.stdin)["results"]))')"
+done
+equals "90 tied twins, 9 pages of 10: 90 results" "$(echo $pages | wc -w)" 90
+equals "90 tied twins, 9 pages of 10: none twice, none missing" \
+    "$(echo $pages | tr ' ' '\n' | sort -u | wc -l)" 90
