@@ -727,18 +727,55 @@ int vn_rootmap_load(vn_store *st, const char *key, vn_urlmap **out, vn_err *err)
 }
 
 /* The part of path below root, or NULL when path is not under root. */
-static const char *below(const char *path, const char *root);
+static const char *below(const char *path, const char *root)
+{
+    size_t n = strlen(root);
+    if (n == 1 && root[0] == '/')
+        return path[0] == '/' ? path + 1 : NULL;
+    if (strncmp(path, root, n) != 0 || path[n] != '/')
+        return NULL;
+    return path + n + 1;
+}
 
-const char *vn_rootmap_get(const vn_urlmap *m, const char *dir)
+/* The entry of m for the longest root that is path or a folder above it,
+ * or NULL; with skip_empty, entries set to "" do not count. OUT: *rel
+ * (may be NULL), path below that root ("" for the root itself). */
+static const url_root *best_root(const vn_urlmap *m, const char *path, int skip_empty,
+                                 const char **rel)
 {
     const url_root *best = NULL;
     for (size_t i = 0; m != NULL && i < m->n; i++) {
         const url_root *e = &m->r[i];
-        if ((strcmp(dir, e->root) == 0 || below(dir, e->root) != NULL)
-            && (best == NULL || strlen(e->root) > strlen(best->root)))
-            best = e;
+        const char *r = strcmp(path, e->root) == 0 ? path + strlen(path) : below(path, e->root);
+        if (r == NULL || (skip_empty && *e->url == '\0')
+            || (best != NULL && strlen(e->root) <= strlen(best->root)))
+            continue;
+        best = e;
+        if (rel != NULL)
+            *rel = r;
     }
-    return best != NULL && *best->url != '\0' ? best->url : NULL;
+    return best;
+}
+
+const char *vn_rootmap_get(const vn_urlmap *m, const char *path)
+{
+    const url_root *e = best_root(m, path, 0, NULL);
+    return e != NULL && *e->url != '\0' ? e->url : NULL;
+}
+
+int vn_rootmap_set_tree(vn_urlmap *m, const char *root, const char *text, int *changed,
+                        vn_err *err)
+{
+    const char *was = vn_rootmap_get(m, root);
+    int set = 0;
+    *changed = strcmp(was != NULL ? was : "", text) != 0;
+    for (size_t i = 0; i < m->n; i++) /* folders below take root's text now */
+        if (below(m->r[i].root, root) != NULL && *m->r[i].url != '\0') {
+            *changed |= strcmp(m->r[i].url, text) != 0;
+            m->r[i].url[0] = '\0';
+            m->r[i].dirty = 1;
+        }
+    return vn_urlmap_set(m, root, text, &set, err);
 }
 
 int vn_urlmap_valid(const char *url)
@@ -798,14 +835,15 @@ int vn_urlmap_save(vn_urlmap *m, vn_store *st, vn_err *err)
         if (rc == VN_OK && *e->url != '\0') {
             rc = vn_store_meta_set(st, key.data, e->url, err);
         } else if (rc == VN_OK) {
+            static const char what[] = "cannot forget a folder's setting";
             sqlite3_stmt *s = NULL;
             if (sqlite3_prepare_v2(db, "DELETE FROM vn_meta WHERE key = ?1", -1, &s, NULL)
                 != SQLITE_OK)
-                rc = sql_error(db, "cannot forget a base URL", err);
+                rc = sql_error(db, what, err);
             if (rc == VN_OK) {
                 sqlite3_bind_text(s, 1, key.data, -1, SQLITE_STATIC);
                 if (sqlite3_step(s) != SQLITE_DONE)
-                    rc = sql_error(db, "cannot forget a base URL", err);
+                    rc = sql_error(db, what, err);
             }
             sqlite3_finalize(s);
         }
@@ -816,28 +854,10 @@ int vn_urlmap_save(vn_urlmap *m, vn_store *st, vn_err *err)
 }
 
 /* The part of path below root, or NULL when path is not under root. */
-static const char *below(const char *path, const char *root)
-{
-    size_t n = strlen(root);
-    if (n == 1 && root[0] == '/')
-        return path[0] == '/' ? path + 1 : NULL;
-    if (strncmp(path, root, n) != 0 || path[n] != '/')
-        return NULL;
-    return path + n + 1;
-}
-
 int vn_urlmap_url(const vn_urlmap *m, const char *path, vn_buf *out)
 {
-    const url_root *best = NULL;
     const char *rel = NULL;
-    for (size_t i = 0; m != NULL && i < m->n; i++) {
-        const char *r = below(path, m->r[i].root);
-        if (r != NULL && *m->r[i].url != '\0'
-            && (best == NULL || strlen(m->r[i].root) > strlen(best->root))) {
-            best = &m->r[i];
-            rel = r;
-        }
-    }
+    const url_root *best = best_root(m, path, 1, &rel);
     if (best == NULL)
         return 0;
     static const char hex[] = "0123456789ABCDEF";

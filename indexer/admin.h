@@ -97,10 +97,16 @@ void vn_urlmap_free(vn_urlmap *m);
 #define VN_SELECTOR_KEY "content_selector:"
 int vn_rootmap_load(vn_store *st, const char *key, vn_urlmap **out, vn_err *err);
 
-/* The text of the longest root that is dir (absolute, no trailing slash)
- * or a folder above it, or NULL when none maps it. Borrowed: valid until
- * the next change to m. */
-const char *vn_rootmap_get(const vn_urlmap *m, const char *dir);
+/* The text of the longest root that is path (absolute, no trailing
+ * slash) or a folder above it, or NULL when none maps it or it maps to
+ * "". Borrowed: valid until the next change to m. */
+const char *vn_rootmap_get(const vn_urlmap *m, const char *path);
+
+/* Give root and every folder below it text ("" for none), in memory.
+ * OUT: *changed is 1 when what applied to some file under root differs:
+ * they must be read again. */
+int vn_rootmap_set_tree(vn_urlmap *m, const char *root, const char *text, int *changed,
+                        vn_err *err);
 
 /* Is url a base URL we accept: scheme://something, no spaces or control
  * characters? ("" is accepted: it removes a mapping.) */

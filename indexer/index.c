@@ -58,7 +58,6 @@ typedef struct run {
     vn_urlmap *selectors;   /* --content-selector each root was read with */
     vn_buf url;             /* scratch: one article's URL */
     int force;              /* read every file of this root again (its URL changed) */
-    const char *selector;   /* this root's --content-selector, or NULL (borrowed) */
     int64_t racy_from;      /* the run's first second: see stored_mtime */
     int in_tx;
     int one_tx;             /* the index held articles: commit only at the end */
@@ -585,7 +584,9 @@ static int submit(run *r, const char *path, const struct stat *sb, const vn_stor
     if ((j->path = strdup(path)) == NULL)
         return vn_err_set(err, VN_ENOMEM, "out of memory");
     j->sb = *sb;
-    j->selector = r->selector;
+    /* the folder's own, or, for --rebuild without --content-selector, what
+     * the index remembers for the nearest folder above the file */
+    j->selector = vn_rootmap_get(r->selectors, path);
     j->found = old != NULL;
     if (old != NULL)
         j->old = *old;
@@ -821,7 +822,6 @@ typedef struct root {
     char *path;        /* absolute; NULL when it cannot be resolved */
     char *dir;         /* the folder its settings are kept under: path, or a
                           file's own folder */
-    char *selector;    /* the --content-selector its pages are read with, or NULL */
     int forced;        /* its URL or selector changed: read every file again */
 } root;
 
@@ -846,36 +846,20 @@ static int resolve_roots(run *r, char *const *paths, size_t npaths, root *roots,
     return VN_OK;
 }
 
-/* The selector each root's pages are read with: --content-selector; else,
- * for --rebuild (opts->remembered_selector), the one the index holds for
- * the root or a folder above it; else none. */
-static int choose_selectors(run *r, root *roots, size_t npaths, vn_err *err)
-{
-    for (size_t i = 0; i < npaths; i++) {
-        const char *sel = r->opts->content_selector;
-        if (roots[i].dir == NULL)
-            continue;
-        if (sel == NULL && r->opts->remembered_selector)
-            sel = vn_rootmap_get(r->selectors, roots[i].dir);
-        if (sel != NULL && (roots[i].selector = strdup(sel)) == NULL)
-            return vn_err_set(err, VN_ENOMEM, "out of memory");
-    }
-    return VN_OK;
-}
-
-/* Map each root's folder to value in m (the URL of --base-url), or when
- * value is NULL to the root's selector ("" for none). OUT: a root whose
- * value changed is forced, so it is read again. */
-static int map_roots(vn_urlmap *m, const char *value, root *roots, size_t npaths, vn_err *err)
+/* Map each root's folder to url in r->urls (--base-url), or give it and
+ * the folders below it the run's --content-selector ("" for none) in
+ * r->selectors. OUT: a root where what applies changed is forced, so it
+ * is read again. */
+static int map_roots(run *r, const char *url, root *roots, size_t npaths, vn_err *err)
 {
     int rc = VN_OK;
+    const char *sel = r->opts->content_selector ? r->opts->content_selector : "";
     for (size_t i = 0; rc == VN_OK && i < npaths; i++) {
         int changed = 0;
         if (roots[i].dir == NULL)
             continue;
-        rc = vn_urlmap_set(m, roots[i].dir, value != NULL ? value
-                                            : roots[i].selector ? roots[i].selector : "",
-                           &changed, err);
+        rc = url != NULL ? vn_urlmap_set(r->urls, roots[i].dir, url, &changed, err)
+                         : vn_rootmap_set_tree(r->selectors, roots[i].dir, sel, &changed, err);
         roots[i].forced |= changed;
     }
     return rc;
@@ -890,12 +874,11 @@ static int prepare_roots(run *r, char *const *paths, size_t npaths, root *roots,
         rc = vn_rootmap_load(r->st, VN_SELECTOR_KEY, &r->selectors, err);
     if (rc == VN_OK)
         rc = resolve_roots(r, paths, npaths, roots, err);
-    if (rc == VN_OK)
-        rc = choose_selectors(r, roots, npaths, err);
     if (rc == VN_OK && r->opts->base_url != NULL)
-        rc = map_roots(r->urls, r->opts->base_url, roots, npaths, err);
-    if (rc == VN_OK)
-        rc = map_roots(r->selectors, NULL, roots, npaths, err);
+        rc = map_roots(r, r->opts->base_url, roots, npaths, err);
+    /* --rebuild without --content-selector reads with what it carried over */
+    if (rc == VN_OK && (r->opts->content_selector != NULL || !r->opts->remembered_selector))
+        rc = map_roots(r, NULL, roots, npaths, err);
     return rc;
 }
 
@@ -912,7 +895,6 @@ static int walk_roots(run *r, const root *roots, size_t npaths, vn_err *err)
     }
     for (size_t i = 0; rc == VN_OK && i < npaths; i++) {
         r->force = roots[i].forced;
-        r->selector = roots[i].selector;
         if (roots[i].path != NULL)
             rc = walk(r, roots[i].path, err);
     }
@@ -968,7 +950,6 @@ int index_run(vn_store *st, char *const *paths, size_t npaths, const index_opts 
     for (size_t i = 0; roots != NULL && i < npaths; i++) {
         free(roots[i].path);
         free(roots[i].dir);
-        free(roots[i].selector);
     }
     free(roots);
     vn_urlmap_free(r.urls);

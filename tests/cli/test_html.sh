@@ -126,6 +126,26 @@ if "$VNINDEX" --help | grep -q -- --content-selector; then
     out=$("$VNINDEX" --db "$TMP/sel2.db" --content-selector "//div[" "$A" 2>&1); rc=$?
     equals "bad --content-selector: exit 2" "$rc" 2
     contains "bad --content-selector: named" "$out" "bad XPath in content selector '//div['"
+    # A selector set on a subfolder: --rebuild of the folder above reads
+    # that subfolder with it; a run on the folder above without one reads
+    # the subfolder again, without it; a run on the subfolder then sees
+    # the change.
+    K=$TMP/selk
+    mkdir -p "$K/sub"
+    cp "$A/portal-article.html" "$K/sub/"
+    KDB=$TMP/selk.db
+    total() { "$VNQUERY" --db "$KDB" --json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+    "$VNINDEX" --db "$KDB" --quiet --content-selector "$SEL" "$K/sub"
+    "$VNINDEX" --db "$KDB" --quiet --rebuild "$K"
+    equals "selector on a subfolder: --rebuild of the folder above keeps it" "$(total "số hóa")" 0
+    out=$("$VNINDEX" --db "$KDB" "$K" 2>&1)
+    contains "the folder above, without a selector: the subfolder read again" "$out" \
+        "0 added, 1 updated, 0 removed, 0 unchanged"
+    equals "the folder above, without a selector: the whole article" "$(total "số hóa")" 1
+    out=$("$VNINDEX" --db "$KDB" --content-selector "$SEL" "$K/sub" 2>&1)
+    contains "the subfolder with its selector again: read again" "$out" \
+        "0 added, 1 updated, 0 removed, 0 unchanged"
+    equals "the subfolder with its selector again: only the selection" "$(total "số hóa")" 0
 else
     skip "--content-selector: vnindex has no such option yet"
 fi
