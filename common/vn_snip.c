@@ -826,6 +826,22 @@ static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, const ch
     return rc;
 }
 
+int vn_fts_docsize(const unsigned char *p, int n, int64_t *out, int max)
+{
+    int k = 0;
+    for (int i = 0; i < n && k < max; k++) {
+        uint64_t v = 0;
+        int j = 0;
+        for (; i < n && j < 8 && (p[i] & 0x80); i++, j++)
+            v = v << 7 | (p[i] & 0x7f);
+        if (i < n)
+            v = j == 8 ? v << 8 | p[i] : v << 7 | p[i];
+        i++;
+        out[k] = (int64_t)v;
+    }
+    return k;
+}
+
 /* The row's size in tokens, all columns: from the docsize table through
  * a blob handle moved from row to row (xColumnSize runs an SQL statement
  * per row, which was most of bm25()'s cost), else from xColumnSize. */
@@ -849,20 +865,10 @@ static int row_size(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data *d,
         if (len > (int)sizeof rec)
             len = (int)sizeof rec;
         if (rc == SQLITE_OK && sqlite3_blob_read(d->blob, rec, len, 0) == SQLITE_OK) {
-            /* FTS5 varints (SQLite's), one per column */
-            long total = 0;
-            for (int i = 0; i < len;) {
-                uint32_t v = 0;
-                int k = 0;
-                while (i < len && k < 5) {
-                    unsigned char c = rec[i++];
-                    v = (v << 7) | (c & 0x7f);
-                    k++;
-                    if (!(c & 0x80))
-                        break;
-                }
-                total += v;
-            }
+            int64_t cols[RANK_ARGS_MAX], total = 0;
+            int ncol = vn_fts_docsize(rec, len, cols, RANK_ARGS_MAX);
+            for (int i = 0; i < ncol; i++)
+                total += cols[i];
             *size = total > INT32_MAX ? INT32_MAX : (int)total;
             return SQLITE_OK;
         }

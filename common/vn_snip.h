@@ -38,6 +38,7 @@
 #include "vn_err.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #define VN_SNIP_OPEN '\x02'
 #define VN_SNIP_CLOSE '\x03'
@@ -52,6 +53,12 @@ static inline double vn_rank_score(double key)
 {
     return key < -VN_RANK_TIER / 2 ? key + VN_RANK_TIER : key;
 }
+
+/* The token count of each column as an FTS5 docsize row (the table's
+ * _docsize.sz) records it: SQLite varints (7 bits a byte, high bit set on
+ * all but the last, the 9th byte whole). OUT: out[0..return), at most
+ * max counts. */
+int vn_fts_docsize(const unsigned char *p, int n, int64_t *out, int max);
 
 /* Register vn_snippet(), vn_proximity() and vn_rank() on db (FTS5
  * required). */

@@ -2,6 +2,7 @@
 #include "admin.h"
 
 #include "vn_buf.h"
+#include "vn_snip.h"
 #include "vn_tok.h"
 
 #include <sqlite3.h>
@@ -347,25 +348,6 @@ typedef struct tok_sum {
     int64_t bad_sizes;   /* articles whose token counts differ from docsize's */
 } tok_sum;
 
-/* The token count of each column as FTS5's docsize row records it: SQLite
- * varints (7 bits a byte, high bit set on all but the last, the 9th byte
- * whole). Returns the number decoded (at most max). */
-static int docsize(const unsigned char *p, int n, int64_t *out, int max)
-{
-    int k = 0;
-    for (int i = 0; i < n && k < max; k++) {
-        uint64_t v = 0;
-        int j = 0;
-        for (; i < n && j < 8 && (p[i] & 0x80); i++, j++)
-            v = v << 7 | (p[i] & 0x7f);
-        if (i < n)
-            v = j == 8 ? v << 8 | p[i] : v << 7 | p[i];
-        i++;
-        out[k] = (int64_t)v;
-    }
-    return k;
-}
-
 static uint64_t token_hash(int64_t doc, int col, int pos, const char *term, int n)
 {
     uint64_t h = 14695981039346656037ull; /* FNV-1a, then a splitmix64 finish */
@@ -439,8 +421,9 @@ static int text_sum(sqlite3 *db, const fts_cols *cols, uint64_t *sum, int64_t *b
     int step = SQLITE_DONE;
     while (rc == VN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t size[FTS_MAX_COLS];
-        int nsize = docsize(sqlite3_column_blob(s, 1), sqlite3_column_bytes(s, 1), size,
-                            cols->n), bad = nsize != cols->n;
+        int nsize = vn_fts_docsize(sqlite3_column_blob(s, 1), sqlite3_column_bytes(s, 1),
+                                   size, cols->n),
+            bad = nsize != cols->n;
         t.doc = sqlite3_column_int64(s, 0);
         for (t.col = 0; rc == VN_OK && t.col < cols->n; t.col++) {
             const char *text = (const char *)sqlite3_column_text(s, 2 + t.col);
