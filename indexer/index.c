@@ -378,7 +378,6 @@ static int job_decode(job *j, worker_bufs *w)
     return 0;
 }
 
-/* Everything about one file that needs no database. */
 /* Tokenize the article here, for the writer to replay (vn_tok.h): the
  * writer thread runs SQLite and is the one the build waits for. Anything
  * that goes wrong leaves no tape, and the writer tokenizes itself. */
@@ -397,6 +396,7 @@ static void job_tape(job *j, worker_bufs *w)
         vn_tape_free(&j->tape);
 }
 
+/* Everything about one file that needs no database. */
 static void job_prepare(job *j, worker_bufs *w)
 {
     vn_err err;

@@ -153,7 +153,10 @@ ok "after --rebuild: nothing left beside the index" test ! -e "$DB.rebuild" -a !
 # killed while it builds: the index is the old one, whole; the next run cleans up
 "$VNINDEX" --db "$DB" --quiet --rebuild "$S" &
 indexer=$!
-sleep 0.5
+for _ in $(seq 200); do # until it has begun writing beside the index
+    [ -e "$DB.rebuild" ] && break
+    sleep 0.01
+done
 kill -9 "$indexer" 2>/dev/null
 wait "$indexer" 2>/dev/null
 ok "--rebuild killed: its work lies beside the index" test -e "$DB.rebuild"

@@ -13,8 +13,9 @@
  *    url NULL or an absolute http(s) URL (scheme in any case); date
  *    NULL or YYYY-MM-DD in 1900..2100; missed is 0 or 1, and 0 without
  *    a selector.
- * libxml2's own depth and size limits apply (no XML_PARSE_HUGE), so
- * deep nesting and entity bombs are in scope. */
+ * The extractor parses with XML_PARSE_HUGE (no depth limit: its walks
+ * are iterative and look up at most 32 ancestors), so deep nesting and
+ * entity bombs are in scope. */
 #include "article_check.h"
 
 #include "charset.h"
