@@ -559,14 +559,11 @@ static int open_db(vn_store *st, vn_err *err)
 
 int vn_store_probe(const char *path, vn_err *err)
 {
-    struct stat sb;
     sqlite3 *db = NULL;
     char names[NAMES_MAX];
     int kind = FILE_EMPTY;
-    if (stat(path, &sb) != 0)
-        return VN_OK;
-    if (S_ISDIR(sb.st_mode))
-        return vn_err_set(err, VN_EIO, "%s is a directory, not an index database", path);
+    if (check_path(path, VN_STORE_WRITE, err) != VN_OK) /* a directory */
+        return VN_EIO;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(db, BUSY_MS);
