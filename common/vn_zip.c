@@ -139,6 +139,17 @@ int vn_zip_pack_dict(const void *src, size_t n, int level, const vn_zip_dict *di
     return pack(src, n, level, dict, NULL, dst, err);
 }
 
+/* A level and dictionary deflate accepts. */
+static int check_args(int level, const vn_zip_dict *dict, vn_err *err)
+{
+    if (level < 0 || level > 9)
+        return vn_err_set(err, VN_EINVAL, "zlib level %d out of range 0-9", level);
+    if (has_dict(dict) && dict->n > VN_ZIP_DICT_MAX)
+        return vn_err_set(err, VN_EINVAL, "zlib dictionary of %zu bytes (limit %d)",
+                          dict->n, VN_ZIP_DICT_MAX);
+    return VN_OK;
+}
+
 struct vn_zip_packer {
     z_stream primed;  /* dictionary loaded, no input yet */
     unsigned char *data; /* the dictionary's copy */
@@ -149,11 +160,9 @@ struct vn_zip_packer {
 int vn_zip_packer_open(const vn_zip_dict *dict, int level, vn_zip_packer **out, vn_err *err)
 {
     *out = NULL;
-    if (level < 0 || level > 9)
-        return vn_err_set(err, VN_EINVAL, "zlib level %d out of range 0-9", level);
-    if (has_dict(dict) && dict->n > VN_ZIP_DICT_MAX)
-        return vn_err_set(err, VN_EINVAL, "zlib dictionary of %zu bytes (limit %d)",
-                          dict->n, VN_ZIP_DICT_MAX);
+    int rc = check_args(level, dict, err);
+    if (rc != VN_OK)
+        return rc;
     vn_zip_packer *p = calloc(1, sizeof *p);
     if (p == NULL)
         return vn_err_set(err, VN_ENOMEM, "out of memory");
@@ -167,7 +176,7 @@ int vn_zip_packer_open(const vn_zip_dict *dict, int level, vn_zip_packer **out, 
         memcpy(p->data, dict->data, dict->n);
         p->dict = (vn_zip_dict){p->data, dict->n, dict->id};
     }
-    int rc = deflate_start(&p->primed, level, &p->dict, err);
+    rc = deflate_start(&p->primed, level, &p->dict, err);
     if (rc != VN_OK) {
         free(p->data);
         free(p);
@@ -201,15 +210,14 @@ static int pack(const void *src, size_t n, int level, const vn_zip_dict *dict,
                 z_stream *primed, vn_buf *dst, vn_err *err)
 {
     assert(dst != NULL && (src != NULL || n == 0));
-    if (level < 0 || level > 9)
-        return vn_err_set(err, VN_EINVAL,
-                          "zlib level %d out of range 0-9", level);
     if (n > ZIP_MAX_TEXT)
         return vn_err_set(err, VN_EINVAL,
                           "text too large to store (%zu bytes, limit 1 GiB)", n);
-    if (has_dict(dict) && dict->n > VN_ZIP_DICT_MAX)
-        return vn_err_set(err, VN_EINVAL, "zlib dictionary of %zu bytes (limit %d)",
-                          dict->n, VN_ZIP_DICT_MAX);
+    if (primed == NULL) { /* a packer checked its own once */
+        int rc = check_args(level, dict, err);
+        if (rc != VN_OK)
+            return rc;
+    }
 
     /* Reserve header + worst-case stream, then write in place. */
     size_t bound = deflateBound(NULL, (uLong)n);
