@@ -26,6 +26,12 @@ equals() {
     if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (got '$2', wanted '$3')"; fi
 }
 
+# counts OUTPUT: "added updated removed unchanged failed" from vnindex's summary line.
+counts() { printf '%s\n' "$1" | sed -n 's/^vnindex: \([0-9]*\) added, \([0-9]*\) updated, \([0-9]*\) removed, \([0-9]*\) unchanged, \([0-9]*\) failed.*/\1 \2 \3 \4 \5/p'; }
+
+# total DB QUERY...: how many articles of DB match.
+total() { local db=$1; shift; "$VNQUERY" --db "$db" --json --limit 1 "$@" | sed -n 's/.*"total": *\([0-9]*\).*/\1/p' | head -1; }
+
 # ---- for the hostile-input tests ---------------------------------------------
 
 # run LIMIT PROG ARGS...: run under a time limit. Sets rc, out and err.

@@ -4,10 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/../.."
 
-# counts OUTPUT: the summary numbers as "added updated removed unchanged failed"
-counts() { printf '%s\n' "$1" | sed -n 's/^vnindex: \([0-9]*\) added, \([0-9]*\) updated, \([0-9]*\) removed, \([0-9]*\) unchanged, \([0-9]*\) failed.*/\1 \2 \3 \4 \5/p'; }
-# total DB QUERY...: how many articles match
-total() { local db=$1; shift; "$VNQUERY" --db "$db" --json --limit 1 "$@" | sed -n 's/.*"total": *\([0-9]*\).*/\1/p' | head -1; }
+# (counts and total are in lib.sh)
 # stat_of DB KEY: one figure of --stats
 stat_of() { "$VNINDEX" --db "$1" --stats | sed -n "s/^$2: \([^ ]*\).*/\1/p"; }
 # field DB QUERY FIELD: a field of the first result (null when absent)

@@ -7,8 +7,6 @@ mkdir -p "$A/sub"
 cp corpus/*.txt "$A/"
 mv "$A/2024-"*.txt "$A/sub/"
 
-# counts OUTPUT: the summary numbers as "added updated removed unchanged failed"
-counts() { printf '%s\n' "$1" | sed -n 's/^vnindex: \([0-9]*\) added, \([0-9]*\) updated, \([0-9]*\) removed, \([0-9]*\) unchanged, \([0-9]*\) failed.*/\1 \2 \3 \4 \5/p'; }
 hits() { "$VNQUERY" --db "$DB" --json --limit 100 "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
 
 out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
