@@ -201,17 +201,40 @@ static int fold_query(vn_norm *nm, const char *text, char **folded, vn_err *err)
 
 #define STOP_WALK (-1) /* a vn_store_vocab callback's "found it" */
 
+/* OUT: *ndocs, the articles that hold the canonical word canon[0..n). */
+static int term_docs(vn_store *st, const char *canon, size_t n, int64_t *ndocs, vn_err *err)
+{
+    char *w = strndup(canon, n);
+    *ndocs = 0;
+    if (w == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    int rc = vn_store_term_docs(st, w, ndocs, err);
+    free(w);
+    return rc;
+}
+
 /* OUT: *live = 1 when some article holds the canonical word canon[0..n). */
 static int is_live(vn_store *st, const char *canon, size_t n, int *live, vn_err *err)
 {
     int64_t ndocs = 0;
-    char *w = strndup(canon, n);
-    *live = 0;
-    if (w == NULL)
-        return vn_err_set(err, VN_ENOMEM, "out of memory");
-    int rc = vn_store_term_docs(st, w, &ndocs, err);
+    int rc = term_docs(st, canon, n, &ndocs, err);
     *live = rc == VN_OK && ndocs > 0;
-    free(w);
+    return rc;
+}
+
+/* Call fn for each indexed spelling that folds to fold: the vocabulary
+ * range [fold, fold "\x01") holds exactly those. */
+static int each_spelling(vn_store *st, const char *fold,
+                         int (*fn)(void *ctx, const char *canon, size_t n), void *ctx,
+                         vn_err *err)
+{
+    vn_buf to = VN_BUF_INIT;
+    int rc = VN_OK;
+    vn_buf_puts_rc(&to, fold, &rc);
+    vn_buf_add_rc(&to, "\x01", 1, &rc);
+    rc = rc == VN_OK ? vn_store_vocab(st, fold, to.data, fn, ctx, err)
+                     : vn_err_set(err, rc, "out of memory");
+    vn_buf_free(&to);
     return rc;
 }
 
@@ -232,15 +255,7 @@ static int find_live(void *ctx, const char *canon, size_t n)
 static int fold_live(vn_store *st, const char *fold, int *live, vn_err *err)
 {
     live_walk lw = {st, 0, err};
-    size_t n = strlen(fold);
-    char *to = malloc(n + 2);
-    *live = 0;
-    if (to == NULL)
-        return vn_err_set(err, VN_ENOMEM, "out of memory");
-    memcpy(to, fold, n); /* [fold, fold "\x01"): exactly the words that fold so */
-    memcpy(to + n, "\x01", 2);
-    int rc = vn_store_vocab(st, fold, to, find_live, &lw, err);
-    free(to);
+    int rc = each_spelling(st, fold, find_live, &lw, err);
     *live = lw.live;
     return rc == STOP_WALK ? VN_OK : rc;
 }
@@ -332,12 +347,7 @@ static int weigh(void *ctx, const char *canon, size_t n)
 {
     commonest *c = ctx;
     int64_t docs = 0;
-    char w[256];
-    if (n >= sizeof w)
-        return VN_OK;
-    memcpy(w, canon, n);
-    w[n] = '\0';
-    int rc = vn_store_term_docs(c->st, w, &docs, c->err);
+    int rc = term_docs(c->st, canon, n, &docs, c->err);
     if (rc == VN_OK && docs > c->best_docs) {
         vn_buf_reset(&c->best);
         rc = vn_buf_add(&c->best, canon, n);
@@ -368,13 +378,8 @@ static int suggest_word(speller *sp, const vn_token *tok, int *found)
     if (rc == VN_OK && vn_suggest_result(sg, &best, &nbest, &dist, &freq)) {
         commonest c = {sp->st, VN_BUF_INIT, 0, sp->err};
         rc = vn_norm_word(sp->nm, best, nbest, NULL, &sp->fold, NULL, sp->err);
-        char to[256];
-        if (rc == VN_OK && !tok->has_marks && sp->fold.len + 2 <= sizeof to) {
-            /* typed plain: the spelling most articles hold; [fold, fold "\x01")
-             * is exactly the words that fold so */
-            snprintf(to, sizeof to, "%s\x01", sp->fold.data);
-            rc = vn_store_vocab(sp->st, sp->fold.data, to, weigh, &c, sp->err);
-        }
+        if (rc == VN_OK && !tok->has_marks) /* typed plain: the spelling most articles hold */
+            rc = each_spelling(sp->st, sp->fold.data, weigh, &c, sp->err);
         if (rc == VN_OK && c.best.len == 0)
             rc = vn_buf_add(&c.best, best, nbest);
         if (rc == VN_OK)
