@@ -13,7 +13,7 @@
 # libmicrohttpd: headers only; `vnquery serve` loads it (query/mhd.h), so
 # that GnuTLS does not load with every search.
 PKGS     := sqlite3 icu-uc icu-i18n zlib libxml-2.0 libmicrohttpd
-LINK_PKGS := sqlite3 icu-uc icu-i18n zlib libxml-2.0
+LINK_PKGS := $(filter-out libmicrohttpd,$(PKGS))
 CC       ?= cc
 OPT      ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -124,15 +124,21 @@ search_during() {
     done
     wait "$pid"; rc=$?
 }
+# searched_ok WHAT WANT: the checks every search_during ends with: the
+# indexer exited 0, at least 3 searches ran, none failed, and every total
+# was one of those allowed (WANT says which, for the message).
+searched_ok() {
+    equals "$1: the indexer exits 0" "$rc" 0
+    ok "$1: searches ran meanwhile ($searches of them)" test "$searches" -ge 3
+    equals "$1: no search failed" "$failed" 0
+    equals "$1: every search $2" "$off" 0
+}
 "$VNINDEX" --db "$DB" --quiet "$S" &
 search_during $! "vangmot OR vanghaiba"
 # which word the first result holds (the query itself names both)
 seen_old=$(grep -c '"snippet": "[^"]*vangmot' "$TMP/during")
 seen_new=$(grep -c '"snippet": "[^"]*vanghaiba' "$TMP/during")
-equals "reindex under searches: exit 0" "$rc" 0
-ok "searches ran during the reindex ($searches of them)" test "$searches" -ge 3
-equals "no search failed" "$failed" 0
-equals "every search counted each article once ($N)" "$off" 0
+searched_ok "reindex under searches" "counted each article once ($N)"
 equals "after: every article has the second word" "$(total "$DB" vanghaiba)" $N
 equals "after: none has the first" "$(total "$DB" vangmot)" 0
 echo "# $searches searches during the reindex; saw old: $seen_old, new: $seen_new"
@@ -141,10 +147,7 @@ echo "# $searches searches during the reindex; saw old: $seen_old, new: $seen_ne
 # step: searches meanwhile find every article, never an emptied index.
 "$VNINDEX" --db "$DB" --quiet --rebuild "$S" &
 search_during $! vanghaiba
-equals "--rebuild under searches: exit 0" "$rc" 0
-ok "searches ran during --rebuild ($searches of them)" test "$searches" -ge 3
-equals "no search failed during --rebuild" "$failed" 0
-equals "every search during --rebuild found all $N" "$off" 0
+searched_ok "--rebuild under searches" "found all $N"
 equals "after --rebuild: all there" "$(total "$DB" vanghaiba)" $N
 ok "after --rebuild: nothing left beside the index" test ! -e "$DB.rebuild" -a ! -e "$DB.rebuild-wal"
 # killed while it builds: the index is the old one, whole; the next run cleans up
@@ -172,10 +175,7 @@ gen "$S" $N vangbonnam
 search_during $! vanghaiba $N 0
 seen_old=$(grep -c "\"total\": $N," "$TMP/during")
 seen_new=$(grep -c '"total": 0,' "$TMP/during")
-equals "one transaction: the run exits 0" "$rc" 0
-ok "one transaction: searches ran during the run ($searches of them)" test "$searches" -ge 3
-equals "one transaction: no search failed" "$failed" 0
-equals "one transaction: every search saw all $N old articles or none, never some" "$off" 0
+searched_ok "one transaction" "saw all $N old articles or none, never some"
 ok "one transaction: searches saw the old state until the commit ($seen_old)" test "$seen_old" -ge 1
 equals "one transaction: after it, all rewritten" "$(total "$DB" vangbonnam)" $N
 echo "# $searches searches during the run; saw the old state: $seen_old, the new: $seen_new"
