@@ -679,20 +679,119 @@ static void fn_proximity(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_
 #define RANK_B 0.75
 #define RANK_ARGS_MAX 8 /* column weights read */
 
+/* The scoring half of vn_rank, shared with vn_mem (vn_snip.h). */
+struct vn_ranker {
+    int ngroup;         /* the words that count: BM25 and proximity */
+    double *idf;        /* per group */
+    double *freq;       /* per group: the row's weighted counts */
+    double avgdl;       /* tokens per row */
+    double w[RANK_ARGS_MAX]; /* column weights */
+    hits h;             /* the row's instances: the first INST_MAX */
+    size_t cap;         /* of h.v */
+    int sorted;         /* h.v is in (col, off, group) order */
+    int *cnt, *dq;      /* proximity scratch */
+    size_t dqcap;
+};
+
+vn_ranker *vn_ranker_new(int ngroup, const int *psize, const double *idf, double avgdl,
+                         const double *w, int nw)
+{
+    vn_ranker *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->ngroup = ngroup > 0 ? ngroup : 0;
+    r->h.nphrase = r->ngroup;
+    r->idf = calloc((size_t)r->ngroup + 1, sizeof *r->idf);
+    r->freq = calloc((size_t)r->ngroup + 1, sizeof *r->freq);
+    r->cnt = calloc((size_t)r->ngroup + 1, sizeof *r->cnt);
+    r->h.psize = calloc((size_t)r->ngroup + 1, sizeof *r->h.psize);
+    if (r->idf == NULL || r->freq == NULL || r->cnt == NULL || r->h.psize == NULL) {
+        vn_ranker_free(r);
+        return NULL;
+    }
+    for (int g = 0; g < r->ngroup; g++) {
+        r->idf[g] = idf != NULL ? idf[g] : 0.0;
+        r->h.psize[g] = psize != NULL && psize[g] > 0 ? psize[g] : 1;
+    }
+    r->avgdl = avgdl > 0.0 ? avgdl : 1.0;
+    for (int c = 0; c < RANK_ARGS_MAX; c++)
+        r->w[c] = c < nw ? w[c] : 1.0;
+    return r;
+}
+
+void vn_ranker_free(vn_ranker *r)
+{
+    if (r == NULL)
+        return;
+    free(r->idf);
+    free(r->freq);
+    hits_free(&r->h);
+    free(r->cnt);
+    free(r->dq);
+    free(r);
+}
+
+double vn_rank_idf(int64_t nrow, int64_t nhit)
+{
+    double idf = log(((double)nrow - (double)nhit + 0.5) / ((double)nhit + 0.5));
+    return idf <= 0.0 ? 1e-6 : idf;
+}
+
+void vn_ranker_row(vn_ranker *r)
+{
+    memset(r->freq, 0, ((size_t)r->ngroup + 1) * sizeof *r->freq);
+    r->h.n = 0;
+    r->sorted = 1;
+}
+
+int vn_ranker_add(vn_ranker *r, int group, int col, int off)
+{
+    if (group < 0 || group >= r->ngroup || col < 0 || off < 0)
+        return VN_OK;
+    r->freq[group] += col < RANK_ARGS_MAX ? r->w[col] : 1.0;
+    if (r->ngroup < 2 || r->h.n >= INST_MAX)
+        return VN_OK;
+    if ((size_t)r->h.n + 1 >= r->cap) {
+        inst *v = vn_grow(r->h.v, &r->cap, (size_t)r->h.n + 2, sizeof *v);
+        if (v == NULL)
+            return VN_ENOMEM;
+        r->h.v = v;
+    }
+    inst t = {group, col, off, r->h.psize[group]};
+    if (r->h.n > 0 && cmp_inst(&r->h.v[r->h.n - 1], &t) > 0)
+        r->sorted = 0;
+    r->h.v[r->h.n++] = t;
+    return VN_OK;
+}
+
+int vn_ranker_key(vn_ranker *r, int size, double *key)
+{
+    double p = 0.0, score = 0.0;
+    if (r->ngroup >= 2) {
+        if (!r->sorted) /* FTS5 gives them in order; in case not */
+            qsort(r->h.v, (size_t)r->h.n, sizeof *r->h.v, cmp_inst);
+        int *dq = vn_grow(r->dq, &r->dqcap, (size_t)r->h.n + 1, sizeof *dq);
+        if (dq == NULL)
+            return VN_ENOMEM;
+        proximity_into(&r->h, r->cnt, r->dq = dq, &p);
+    }
+    double len_norm = RANK_K1 * (1.0 - RANK_B + RANK_B * (double)size / r->avgdl);
+    for (int i = 0; i < r->ngroup; i++)
+        score += r->idf[i] * (r->freq[i] * (RANK_K1 + 1.0)) / (r->freq[i] + len_norm);
+    score = -score * (1.0 + 2.0 * p);
+    if (p >= 1.0)
+        score -= VN_RANK_TIER;
+    *key = score;
+    return VN_OK;
+}
+
 /* Per-query state of vn_rank, kept with xSetAuxdata. */
 typedef struct rank_data {
     int nphrase;        /* of the query */
     int *map;           /* phrase -> group (vn_expand.h) */
-    int ngroup;         /* the words that count: BM25 and proximity */
-    double *idf;        /* per group */
-    double *freq;       /* per group: scratch */
-    double avgdl;       /* tokens per row */
+    vn_ranker *r;       /* built on the first row, with the IDFs */
     sqlite3_blob *blob; /* on the docsize table, or NULL */
     int no_blob;        /* reading it failed: xColumnSize instead */
-    hits h;             /* the row's instances: scratch, grown as needed */
-    size_t cap;         /* of h.v */
-    int *cnt, *dq;      /* proximity scratch */
-    size_t dqcap;
     int counted;        /* some row was counted; the last one: */
     sqlite3_int64 last;
 } rank_data;
@@ -705,11 +804,7 @@ static void rank_data_free(void *p)
     if (d->blob != NULL)
         sqlite3_blob_close(d->blob);
     free(d->map);
-    free(d->idf);
-    free(d->freq);
-    hits_free(&d->h);
-    free(d->cnt);
-    free(d->dq);
+    vn_ranker_free(d->r);
     free(d);
 }
 
@@ -758,24 +853,24 @@ static int add_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
 
 /* Articles holding group g: one phrase's are counted by FTS5, several
  * phrases' (one word's spellings) are joined in a row_set. */
-static int group_rows(const Fts5ExtensionApi *api, Fts5Context *fts, const rank_data *d, int g,
-                      row_set *rs, sqlite3_int64 *out)
+static int group_rows(const Fts5ExtensionApi *api, Fts5Context *fts, const int *map, int nphrase,
+                      int g, row_set *rs, sqlite3_int64 *out)
 {
     int members = 0, rc = SQLITE_OK;
-    for (int i = 0; i < d->nphrase; i++)
-        members += d->map[i] == g;
+    for (int i = 0; i < nphrase; i++)
+        members += map[i] == g;
     *out = 0;
     if (members <= 1) {
-        for (int i = 0; i < d->nphrase && rc == SQLITE_OK; i++)
-            if (d->map[i] == g)
+        for (int i = 0; i < nphrase && rc == SQLITE_OK; i++)
+            if (map[i] == g)
                 rc = api->xQueryPhrase(fts, i, out, count_row);
         return rc;
     }
     if (rs->bits != NULL)
         memset(rs->bits, 0, rs->cap);
     rs->n = 0;
-    for (int i = 0; i < d->nphrase && rc == SQLITE_OK; i++)
-        if (d->map[i] == g)
+    for (int i = 0; i < nphrase && rc == SQLITE_OK; i++)
+        if (map[i] == g)
             rc = api->xQueryPhrase(fts, i, rs, add_row);
     *out = rs->n;
     return rc != SQLITE_OK ? rc : rs->rc;
@@ -783,11 +878,13 @@ static int group_rows(const Fts5ExtensionApi *api, Fts5Context *fts, const rank_
 
 /* The query's state: every group's IDF, as bm25() computes a phrase's. */
 static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, const char *groups,
-                         rank_data **out)
+                         int nval, sqlite3_value **val, rank_data **out)
 {
     rank_data *d = api->xGetAuxdata(fts, 0);
     sqlite3_int64 nrow = 0, ntoken = 0;
     row_set rs = {0};
+    int ngroup = 0, *psize = NULL;
+    double *idf = NULL, w[RANK_ARGS_MAX];
     *out = d;
     if (d != NULL)
         return SQLITE_OK;
@@ -795,28 +892,29 @@ static int rank_data_get(const Fts5ExtensionApi *api, Fts5Context *fts, const ch
     if (d == NULL)
         return SQLITE_NOMEM;
     d->nphrase = api->xPhraseCount(fts);
-    int rc = phrase_groups(api, fts, groups, &d->map, &d->ngroup, &d->h.psize);
-    d->h.nphrase = d->ngroup;
+    int rc = phrase_groups(api, fts, groups, &d->map, &ngroup, &psize);
     if (rc == SQLITE_OK) {
-        d->idf = calloc((size_t)d->ngroup + 1, sizeof *d->idf);
-        d->freq = calloc((size_t)d->ngroup + 1, sizeof *d->freq);
-        d->cnt = calloc((size_t)d->ngroup + 1, sizeof *d->cnt);
-        rc = d->idf && d->freq && d->cnt ? SQLITE_OK : SQLITE_NOMEM;
+        idf = calloc((size_t)ngroup + 1, sizeof *idf);
+        rc = idf != NULL ? SQLITE_OK : SQLITE_NOMEM;
     }
     if (rc == SQLITE_OK)
         rc = api->xRowCount(fts, &nrow);
     if (rc == SQLITE_OK)
         rc = api->xColumnTotalSize(fts, -1, &ntoken);
-    d->avgdl = nrow > 0 ? (double)ntoken / (double)nrow : 1.0;
-    if (d->avgdl <= 0.0)
-        d->avgdl = 1.0;
-    for (int g = 0; rc == SQLITE_OK && g < d->ngroup; g++) {
+    double avgdl = nrow > 0 ? (double)ntoken / (double)nrow : 1.0;
+    for (int g = 0; rc == SQLITE_OK && g < ngroup; g++) {
         sqlite3_int64 nhit = 0;
-        rc = group_rows(api, fts, d, g, &rs, &nhit);
-        double idf = log(((double)nrow - (double)nhit + 0.5) / ((double)nhit + 0.5));
-        d->idf[g] = idf <= 0.0 ? 1e-6 : idf;
+        rc = group_rows(api, fts, d->map, d->nphrase, g, &rs, &nhit);
+        idf[g] = vn_rank_idf(nrow, nhit);
     }
+    for (int c = 0; c < RANK_ARGS_MAX; c++)
+        w[c] = c < nval ? sqlite3_value_double(val[c]) : 1.0;
+    if (rc == SQLITE_OK && (d->r = vn_ranker_new(ngroup, psize, idf, avgdl, w,
+                                                 RANK_ARGS_MAX)) == NULL)
+        rc = SQLITE_NOMEM;
     free(rs.bits);
+    free(idf);
+    free(psize);
     if (rc == SQLITE_OK)
         rc = api->xSetAuxdata(fts, d, rank_data_free);
     else
@@ -881,41 +979,20 @@ static int row_size(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data *d,
     return api->xColumnSize(fts, -1, size);
 }
 
-/* The row's instances into d->h (the first INST_MAX, sorted) and each
- * phrase's weighted frequency into d->freq (all of them, as bm25()). */
-static int rank_instances(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data *d,
-                          int nval, sqlite3_value **val)
+/* The row's instances, in FTS5's order (column, offset, phrase), into
+ * the ranker. */
+static int rank_instances(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data *d)
 {
-    double w[RANK_ARGS_MAX];
-    int ninst = 0, keep = d->ngroup >= 2, sorted = 1;
-    for (int c = 0; c < RANK_ARGS_MAX; c++)
-        w[c] = c < nval ? sqlite3_value_double(val[c]) : 1.0;
-    memset(d->freq, 0, ((size_t)d->ngroup + 1) * sizeof *d->freq);
-    d->h.n = 0;
+    int ninst = 0;
+    vn_ranker_row(d->r);
     int rc = api->xInstCount(fts, &ninst);
-    if (rc == SQLITE_OK && keep) {
-        size_t need = (size_t)(ninst < INST_MAX ? ninst : INST_MAX) + 1;
-        inst *v = vn_grow(d->h.v, &d->cap, need, sizeof *v);
-        if (v == NULL)
-            return SQLITE_NOMEM;
-        d->h.v = v;
-    }
     for (int i = 0; i < ninst && rc == SQLITE_OK; i++) {
-        inst t;
-        rc = api->xInst(fts, i, &t.phrase, &t.col, &t.off);
-        if (rc != SQLITE_OK || t.phrase < 0 || t.phrase >= d->nphrase || t.col < 0 || t.off < 0)
-            continue;
-        t.phrase = d->map[t.phrase];
-        d->freq[t.phrase] += t.col < RANK_ARGS_MAX ? w[t.col] : 1.0;
-        if (keep && d->h.n < INST_MAX) {
-            t.size = d->h.psize[t.phrase];
-            if (d->h.n > 0 && cmp_inst(&d->h.v[d->h.n - 1], &t) > 0)
-                sorted = 0;
-            d->h.v[d->h.n++] = t;
-        }
+        int phrase, col, off;
+        rc = api->xInst(fts, i, &phrase, &col, &off);
+        if (rc == SQLITE_OK && phrase >= 0 && phrase < d->nphrase &&
+            vn_ranker_add(d->r, d->map[phrase], col, off) != VN_OK)
+            rc = SQLITE_NOMEM;
     }
-    if (rc == SQLITE_OK && !sorted) /* FTS5 gives them in order; in case not */
-        qsort(d->h.v, (size_t)d->h.n, sizeof *d->h.v, cmp_inst);
     return rc;
 }
 
@@ -926,7 +1003,7 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     const char *table = NULL, *groups = NULL;
     sqlite3_int64 *rows = NULL;
     int size = 0;
-    double p = 0.0, score = 0.0;
+    double key = 0.0;
     if (nval < 3) {
         sqlite3_result_error(ctx, "wrong number of arguments to function vn_rank()", -1);
         return;
@@ -934,9 +1011,7 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     table = (const char *)sqlite3_value_text(val[0]);
     rows = sqlite3_value_pointer(val[1], VN_RANK_ROWS);
     groups = (const char *)sqlite3_value_text(val[2]);
-    nval -= 3;
-    val += 3;
-    int rc = rank_data_get(api, fts, groups, &d);
+    int rc = rank_data_get(api, fts, groups, nval - 3, val + 3, &d);
     /* each row once, should SQLite evaluate the key twice for a row */
     if (rc == SQLITE_OK && rows != NULL && (!d->counted || d->last != api->xRowid(fts))) {
         d->counted = 1;
@@ -944,30 +1019,17 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         (*rows)++;
     }
     if (rc == SQLITE_OK)
-        rc = rank_instances(api, fts, d, nval, val);
+        rc = rank_instances(api, fts, d);
     if (rc == SQLITE_OK)
         rc = row_size(api, fts, d, table, &size);
-    if (rc == SQLITE_OK && d->ngroup >= 2) {
-        size_t need = (size_t)d->h.n + 1;
-        int *dq = vn_grow(d->dq, &d->dqcap, need, sizeof *dq);
-        if (dq == NULL)
-            rc = SQLITE_NOMEM;
-        else
-            rc = proximity_into(&d->h, d->cnt, d->dq = dq, &p);
-    }
-    if (rc == SQLITE_OK) {
-        double len_norm = RANK_K1 * (1.0 - RANK_B + RANK_B * (double)size / d->avgdl);
-        for (int i = 0; i < d->ngroup; i++)
-            score += d->idf[i] * (d->freq[i] * (RANK_K1 + 1.0)) / (d->freq[i] + len_norm);
-        score = -score * (1.0 + 2.0 * p);
-        if (p >= 1.0)
-            score -= VN_RANK_TIER;
-        sqlite3_result_double(ctx, score);
-    } else if (rc == SQLITE_NOMEM) {
+    if (rc == SQLITE_OK && vn_ranker_key(d->r, size, &key) != VN_OK)
+        rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK)
+        sqlite3_result_double(ctx, key);
+    else if (rc == SQLITE_NOMEM)
         sqlite3_result_error_nomem(ctx);
-    } else {
+    else
         sqlite3_result_error_code(ctx, rc);
-    }
 }
 
 /* ---- registration --------------------------------------------------------- */

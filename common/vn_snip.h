@@ -60,6 +60,25 @@ static inline double vn_rank_score(double key)
  * max counts. */
 int vn_fts_docsize(const unsigned char *p, int n, int64_t *out, int max);
 
+/* vn_rank's scoring, for callers that find a row's instances some other
+ * way (vn_mem.h) and must rank exactly as vn_rank does. A ranker holds
+ * one query: ngroup groups (the words that count), each with its size
+ * in tokens psize[g] and its IDF idf[g] (vn_rank_idf of the rows in the
+ * index and the rows holding the group), avgdl tokens per row, and nw
+ * column weights w (missing ones are 1). Per row: vn_ranker_row, then
+ * vn_ranker_add for each instance in FTS5's xInst order (column, offset,
+ * phrase), then vn_ranker_key with the row's size in tokens gives the
+ * key vn_rank would. NULL from vn_ranker_new: out of memory; the others
+ * return VN_OK or VN_ENOMEM. */
+typedef struct vn_ranker vn_ranker;
+vn_ranker *vn_ranker_new(int ngroup, const int *psize, const double *idf, double avgdl,
+                         const double *w, int nw);
+void vn_ranker_free(vn_ranker *r);
+double vn_rank_idf(int64_t nrow, int64_t nhit);
+void vn_ranker_row(vn_ranker *r);
+int vn_ranker_add(vn_ranker *r, int group, int col, int off);
+int vn_ranker_key(vn_ranker *r, int size, double *key);
+
 /* Register vn_snippet(), vn_proximity() and vn_rank() on db (FTS5
  * required). */
 int vn_snip_register(sqlite3 *db, vn_err *err);
