@@ -71,11 +71,7 @@ static int cmp_inst(const void *a, const void *b)
 
 /* ---- phrase groups -------------------------------------------------------- */
 
-/* Read groups (vn_expand.h: one decimal number per phrase, separated by
- * spaces) for the query's nphrase phrases into map. Returns the number of
- * groups, or 0 when groups is NULL or does not fit the query (then each
- * phrase is its own group: map is the identity). */
-static int read_groups(const char *groups, int nphrase, int *map)
+int vn_rank_groups(const char *groups, int nphrase, int *map)
 {
     int n = 0, ngroup = 0;
     for (const char *p = groups; p != NULL && *p != '\0' && ngroup >= 0;) {
@@ -115,7 +111,7 @@ static int phrase_groups(const Fts5ExtensionApi *api, Fts5Context *fts, const ch
     *map = malloc(((size_t)nphrase + 1) * sizeof **map);
     if (*map == NULL)
         return SQLITE_NOMEM;
-    *ngroup = read_groups(groups, nphrase, *map);
+    *ngroup = vn_rank_groups(groups, nphrase, *map);
     if (*ngroup == 0)
         *ngroup = nphrase;
     *psize = calloc((size_t)*ngroup + 1, sizeof **psize);
@@ -222,14 +218,18 @@ static int on_token(void *ctx, int tflags, const char *token, int ntoken, int st
     return SQLITE_OK;
 }
 
+/* How a column's text is tokenized: through FTS5 (xTokenize), or, for
+ * vn_snip_text, through the tokenizer itself. */
+typedef int (*tok_fn)(void *ctx, const char *text, int ntext, void *tctx,
+                      int (*cb)(void *, int, const char *, int, int, int));
+
 /* Tokenize text into *t (zeroed by the caller; free with toks_free). */
-static int tokenize(const Fts5ExtensionApi *api, Fts5Context *fts, const char *text, int ntext,
-                    toks *t)
+static int tokenize(tok_fn fn, void *ctx, const char *text, int ntext, toks *t)
 {
     t->ntext = ntext;
     if (text == NULL || ntext <= 0)
         return SQLITE_OK;
-    int rc = api->xTokenize(fts, text, ntext, t, on_token);
+    int rc = fn(ctx, text, ntext, t, on_token);
     return rc == SQLITE_DONE && t->cut ? SQLITE_OK : rc;
 }
 
@@ -495,45 +495,44 @@ static int *match_mask(const inst *c, int m, int ntok)
 }
 
 /* The snippet of the current row, appended to b. Returns an SQLite code. */
-static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, const char *groups,
-                   vn_buf *b)
+/* The columns' texts, as FTS5 or vn_snip_text's caller has them. */
+typedef int (*col_fn)(void *ctx, int col, const char **text, int *ntext);
+
+/* The snippet of n tokens from the row's instances h. */
+static int snippet_of(const hits *h, int n, col_fn column, tok_fn tok, void *ctx, vn_buf *b)
 {
-    hits h;
     toks t = {0};
     int *mask = NULL, lo = 0, hi = 0, first = 0, last = 0, s = 0, e = -1;
     const char *text = NULL;
-    int ntext = 0;
-    int rc = load_hits(api, fts, groups, &h);
+    int ntext = 0, rc = SQLITE_OK;
 
     /* The column: the first (the body) when it holds a hit, else the
      * first that does, else the body without marks. */
     int col = 0;
-    if (rc == SQLITE_OK) {
-        column_range(&h, col, &lo, &hi);
-        if (lo == hi && h.n > 0)
-            column_range(&h, col = h.v[0].col, &lo, &hi);
-        rc = api->xColumnText(fts, col, &text, &ntext);
-    }
+    column_range(h, col, &lo, &hi);
+    if (lo == hi && h->n > 0)
+        column_range(h, col = h->v[0].col, &lo, &hi);
+    rc = column(ctx, col, &text, &ntext);
     /* The window, from instance offsets alone; then the text is
      * tokenized only as far as the window can reach (a 50 MB article
      * costs what its first pages cost); then which positions to mark. */
     int first_hit = 0, last_hit = 0;
     if (rc == SQLITE_OK && lo < hi) {
-        rc = pick_window(h.v + lo, hi - lo, &h, n, &first, &last);
-        first_hit = last_hit = h.v[lo + first].off;
+        rc = pick_window(h->v + lo, hi - lo, h, n, &first, &last);
+        first_hit = last_hit = h->v[lo + first].off;
         for (int i = lo + first; i < lo + last; i++)
-            if (h.v[i].off + (h.v[i].size - 1) > last_hit)
-                last_hit = h.v[i].off + (h.v[i].size - 1);
+            if (h->v[i].off + (h->v[i].size - 1) > last_hit)
+                last_hit = h->v[i].off + (h->v[i].size - 1);
     }
     t.limit = last_hit + 2 * n + 2 * SENTENCE_REACH + 2;
     if (rc == SQLITE_OK)
-        rc = tokenize(api, fts, text, ntext, &t);
+        rc = tokenize(tok, ctx, text, ntext, &t);
     if (rc == SQLITE_OK && t.n > 0 && lo < hi) {
         first_hit = first_hit < t.n ? first_hit : t.n - 1;
         last_hit = last_hit < t.n ? last_hit : t.n - 1;
         place_window(&t, text, first_hit, last_hit, n, &s, &e);
         e = widen(&t, s, e, n);
-        mask = match_mask(h.v + lo, hi - lo, t.n);
+        mask = match_mask(h->v + lo, hi - lo, t.n);
         if (mask == NULL && rc == SQLITE_OK)
             rc = SQLITE_NOMEM;
     } else if (rc == SQLITE_OK && t.n > 0) {
@@ -543,8 +542,87 @@ static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, const c
         rc = SQLITE_NOMEM;
     free(mask);
     toks_free(&t);
+    return rc;
+}
+
+typedef struct fts_ctx {
+    const Fts5ExtensionApi *api;
+    Fts5Context *fts;
+} fts_ctx;
+
+static int fts_column(void *ctx, int col, const char **text, int *ntext)
+{
+    fts_ctx *c = ctx;
+    return c->api->xColumnText(c->fts, col, text, ntext);
+}
+
+static int fts_tokenize(void *ctx, const char *text, int ntext, void *tctx,
+                        int (*cb)(void *, int, const char *, int, int, int))
+{
+    fts_ctx *c = ctx;
+    return c->api->xTokenize(c->fts, text, ntext, tctx, cb);
+}
+
+static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, const char *groups,
+                   vn_buf *b)
+{
+    hits h;
+    fts_ctx c = {api, fts};
+    int rc = load_hits(api, fts, groups, &h);
+    if (rc == SQLITE_OK)
+        rc = snippet_of(&h, n, fts_column, fts_tokenize, &c, b);
     hits_free(&h);
     return rc;
+}
+
+typedef struct given_ctx {
+    const char *const *text;
+    const int *ntext;
+    int ncol;
+    vn_snip_tokenize_fn tok;
+    void *tok_ctx;
+} given_ctx;
+
+static int given_column(void *ctx, int col, const char **text, int *ntext)
+{
+    given_ctx *c = ctx;
+    *text = col >= 0 && col < c->ncol ? c->text[col] : NULL;
+    *ntext = col >= 0 && col < c->ncol ? c->ntext[col] : 0;
+    return col >= 0 && col < c->ncol ? SQLITE_OK : SQLITE_RANGE;
+}
+
+static int given_tokenize(void *ctx, const char *text, int ntext, void *tctx,
+                          int (*cb)(void *, int, const char *, int, int, int))
+{
+    given_ctx *c = ctx;
+    return c->tok(c->tok_ctx, text, ntext, tctx, cb);
+}
+
+int vn_snip_text(const vn_snip_inst *v, int n, int ngroup, const int *psize,
+                 const char *const *text, const int *ntext, int ncol, int ntokens,
+                 vn_snip_tokenize_fn tok, void *tok_ctx, vn_buf *out)
+{
+    hits h = {0};
+    given_ctx c = {text, ntext, ncol, tok, tok_ctx};
+    n = n < 0 ? 0 : n > INST_MAX ? INST_MAX : n;
+    ntokens = ntokens < SNIP_MIN ? SNIP_MIN : ntokens > SNIP_MAX ? SNIP_MAX : ntokens;
+    h.nphrase = ngroup;
+    h.psize = calloc((size_t)ngroup + 1, sizeof *h.psize);
+    h.v = malloc(((size_t)n + 1) * sizeof *h.v);
+    int rc = h.psize != NULL && h.v != NULL ? SQLITE_OK : SQLITE_NOMEM;
+    for (int g = 0; rc == SQLITE_OK && g < ngroup; g++)
+        h.psize[g] = psize[g] > 0 ? psize[g] : 1;
+    for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+        if (v[i].group < 0 || v[i].group >= ngroup || v[i].col < 0 || v[i].off < 0)
+            continue;
+        h.v[h.n++] = (inst){v[i].group, v[i].col, v[i].off, h.psize[v[i].group]};
+    }
+    if (rc == SQLITE_OK && h.n > 1)
+        qsort(h.v, (size_t)h.n, sizeof *h.v, cmp_inst);
+    if (rc == SQLITE_OK)
+        rc = snippet_of(&h, ntokens, given_column, given_tokenize, &c, out);
+    hits_free(&h);
+    return rc == SQLITE_OK ? VN_OK : rc == SQLITE_NOMEM ? VN_ENOMEM : VN_EDB;
 }
 
 static void fn_snippet(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
@@ -764,6 +842,31 @@ int vn_ranker_add(vn_ranker *r, int group, int col, int off)
     return VN_OK;
 }
 
+void vn_ranker_count(vn_ranker *r, int group, int col, uint32_t n)
+{
+    if (group >= 0 && group < r->ngroup && col >= 0)
+        r->freq[group] += (double)n * (col < RANK_ARGS_MAX ? r->w[col] : 1.0);
+}
+
+/* BM25 over the groups, as vn_rank sums it. */
+static double bm25(const vn_ranker *r, int size)
+{
+    double score = 0.0;
+    double len_norm = RANK_K1 * (1.0 - RANK_B + RANK_B * (double)size / r->avgdl);
+    for (int i = 0; i < r->ngroup; i++)
+        score += r->idf[i] * (r->freq[i] * (RANK_K1 + 1.0)) / (r->freq[i] + len_norm);
+    return score;
+}
+
+double vn_ranker_best(const vn_ranker *r, int size)
+{
+    double score = bm25(r, size);
+    if (r->ngroup < 2)
+        return -score * (1.0 + 2.0 * 0.0);
+    score = -score * (1.0 + 2.0 * 1.0);
+    return score - VN_RANK_TIER;
+}
+
 int vn_ranker_key(vn_ranker *r, int size, double *key)
 {
     double p = 0.0, score = 0.0;
@@ -775,9 +878,7 @@ int vn_ranker_key(vn_ranker *r, int size, double *key)
             return VN_ENOMEM;
         proximity_into(&r->h, r->cnt, r->dq = dq, &p);
     }
-    double len_norm = RANK_K1 * (1.0 - RANK_B + RANK_B * (double)size / r->avgdl);
-    for (int i = 0; i < r->ngroup; i++)
-        score += r->idf[i] * (r->freq[i] * (RANK_K1 + 1.0)) / (r->freq[i] + len_norm);
+    score = bm25(r, size);
     score = -score * (1.0 + 2.0 * p);
     if (p >= 1.0)
         score -= VN_RANK_TIER;

@@ -71,6 +71,13 @@ int vn_fts_docsize(const unsigned char *p, int n, int64_t *out, int max);
  * key vn_rank would. NULL from vn_ranker_new: out of memory; the others
  * return VN_OK or VN_ENOMEM. */
 typedef struct vn_ranker vn_ranker;
+
+/* Read groups (vn_expand.h: one decimal number per phrase, separated by
+ * spaces) for the query's nphrase phrases into map, as vn_rank and
+ * vn_snippet do. Returns the number of groups, or 0 when groups is NULL
+ * or does not fit the query (then each phrase is its own group: map is
+ * the identity). */
+int vn_rank_groups(const char *groups, int nphrase, int *map);
 vn_ranker *vn_ranker_new(int ngroup, const int *psize, const double *idf, double avgdl,
                          const double *w, int nw);
 void vn_ranker_free(vn_ranker *r);
@@ -78,6 +85,30 @@ double vn_rank_idf(int64_t nrow, int64_t nhit);
 void vn_ranker_row(vn_ranker *r);
 int vn_ranker_add(vn_ranker *r, int group, int col, int off);
 int vn_ranker_key(vn_ranker *r, int size, double *key);
+/* Instead of vn_ranker_add, for a row that may be skipped: n instances
+ * of group in column col, counted for BM25 only; then vn_ranker_best is
+ * a key no larger than the row's (proximity at its best), to compare
+ * with the worst kept. A row worth ranking starts again from
+ * vn_ranker_row. */
+void vn_ranker_count(vn_ranker *r, int group, int col, uint32_t n);
+double vn_ranker_best(const vn_ranker *r, int size);
+
+/* vn_snippet's text for a row whose instances come from elsewhere
+ * (vn_mem.h): v[0..n) in FTS5's xInst order (column, offset, phrase),
+ * each under its group (of ngroup, sized psize[g] tokens), the first
+ * 20,000 of them as vn_snippet reads; text[c] / ntext[c] the row's
+ * columns (ncol); ntokens as vn_snippet's first argument; tok tokenizes
+ * a column as FTS5's xTokenize would (FTS5_TOKENIZE_AUX), calling cb
+ * with tctx. Appends to out. Returns VN_OK, VN_ENOMEM or VN_EDB. */
+typedef struct vn_snip_inst {
+    int group, col, off;
+} vn_snip_inst;
+typedef int (*vn_snip_tokenize_fn)(void *ctx, const char *text, int ntext, void *tctx,
+                                   int (*cb)(void *, int, const char *, int, int, int));
+struct vn_buf;
+int vn_snip_text(const vn_snip_inst *v, int n, int ngroup, const int *psize,
+                 const char *const *text, const int *ntext, int ncol, int ntokens,
+                 vn_snip_tokenize_fn tok, void *tok_ctx, struct vn_buf *out);
 
 /* Register vn_snippet(), vn_proximity() and vn_rank() on db (FTS5
  * required). */
