@@ -3,6 +3,12 @@
  *   qbench --ours DB QUERIES       vn_query_parse + vn_store_search
  *   qbench --baseline DB QUERIES   vn_query_parse + the same expression on
  *                                  baseline_load's table `doc`
+ *   qbench --mem DB QUERIES        --ours with the index in memory (vn_mem.h);
+ *                                  adds its load time and size
+ *   qbench --same DB QUERIES       each query through vn_mem and through
+ *                                  FTS5, on pages 1 and 3, by relevance and
+ *                                  by date, with and without date bounds:
+ *                                  ids, exact scores and totals must agree
  *   qbench --match QUERIES         print each query's FTS5 expression
  *
  * QUERIES holds one query a line (empty lines skipped). Each search asks
@@ -18,6 +24,7 @@
  * 1 failure, 2 usage. */
 #include "vn_buf.h"
 #include "vn_err.h"
+#include "vn_mem.h"
 #include "vn_query.h"
 #include "vn_store.h"
 
@@ -40,6 +47,7 @@ static const char *const base_count_sql = "SELECT count(*) FROM doc WHERE doc MA
 
 typedef struct engine {
     vn_store *st;                 /* ours, or NULL */
+    vn_mem *mem;                  /* ours in memory, or NULL */
     sqlite3 *db;                  /* the baseline, or NULL */
     sqlite3_stmt *search, *count; /* on db */
     vn_buf copy;                  /* the fields of the last result page */
@@ -303,6 +311,7 @@ static int open_baseline(engine *e, const char *path, vn_err *err)
 static void close_engine(engine *e)
 {
     vn_store_close(e->st);
+    vn_mem_free(e->mem);
     sqlite3_finalize(e->search);
     sqlite3_finalize(e->count);
     sqlite3_close(e->db);
@@ -322,14 +331,73 @@ static int print_matches(const qlist *q, vn_err *err)
     return rc;
 }
 
+/* --same: one query's results, exactly. */
+static int note_hit(void *ctx, const vn_hit *hit)
+{
+    int rc = VN_OK;
+    vn_buf_printf_rc(ctx, &rc, "%lld %d %a %s\n%s\n", (long long)hit->id, hit->rank, hit->score,
+                     hit->title ? hit->title : "(null)", hit->snippet ? hit->snippet : "(null)");
+    return rc;
+}
+
+static int same(engine *e, const qlist *ql, vn_err *err)
+{
+    static const struct {
+        int offset, sort;
+        const char *since, *until;
+    } ways[] = {
+        {0, VN_SORT_RELEVANCE, NULL, NULL}, {20, VN_SORT_RELEVANCE, NULL, NULL},
+        {0, VN_SORT_DATE, NULL, NULL}, {10, VN_SORT_DATE_ASC, NULL, NULL},
+        {0, VN_SORT_RELEVANCE, "2010-01-01", "2016-12-31"},
+    };
+    vn_buf a = VN_BUF_INIT, b = VN_BUF_INIT;
+    int rc = VN_OK, ok = 0, bad = 0;
+    for (size_t i = 0; rc == VN_OK && i < ql->n; i++) {
+        vn_query q = {0};
+        rc = vn_query_parse(ql->text[i], strlen(ql->text[i]), &q, err);
+        for (size_t w = 0; rc == VN_OK && q.match != NULL && w < sizeof ways / sizeof *ways; w++) {
+            vn_search s = {.match = q.match, .limit = LIMIT, .offset = ways[w].offset,
+                           .sort = ways[w].sort, .since = ways[w].since,
+                           .until = ways[w].until, .ties = 1};
+            int64_t ta = 0, tb = 0;
+            vn_buf_reset(&a);
+            vn_buf_reset(&b);
+            vn_store_use_mem(e->st, e->mem);
+            rc = vn_store_search(e->st, &s, note_hit, &a, &ta, err);
+            vn_store_use_mem(e->st, NULL);
+            if (rc == VN_OK)
+                rc = vn_store_search(e->st, &s, note_hit, &b, &tb, err);
+            if (rc != VN_OK)
+                break;
+            if (ta == tb && a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0)) {
+                ok++;
+                continue;
+            }
+            bad++;
+            fprintf(stderr, "qbench: differs: %s (way %zu): %lld against %lld matches\n"
+                    "--- vn_mem\n%.*s--- FTS5\n%.*s", ql->text[i], w, (long long)ta,
+                    (long long)tb, (int)a.len, a.data ? a.data : "", (int)b.len,
+                    b.data ? b.data : "");
+        }
+        vn_query_free(&q);
+    }
+    vn_buf_free(&a);
+    vn_buf_free(&b);
+    printf("%d same, %d different\n", ok, bad);
+    return rc == VN_OK && bad > 0 ? vn_err_set(err, VN_EINVAL, "vn_mem and FTS5 disagree") : rc;
+}
+
 static const char usage[] =
-    "Usage: qbench --ours DB QUERIES | --baseline DB QUERIES | --match QUERIES\n";
+    "Usage: qbench --ours|--mem|--same DB QUERIES | --baseline DB QUERIES | --match QUERIES\n";
 
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
     int is_match = strcmp(mode, "--match") == 0;
-    int is_ours = strcmp(mode, "--ours") == 0, is_base = strcmp(mode, "--baseline") == 0;
+    int is_mem = strcmp(mode, "--mem") == 0, is_same = strcmp(mode, "--same") == 0;
+    int is_ours = strcmp(mode, "--ours") == 0 || is_mem || is_same;
+    int is_base = strcmp(mode, "--baseline") == 0;
+    double load_ms = 0.0;
     if (!(is_match && argc == 3) && !((is_ours || is_base) && argc == 4)) {
         fputs(usage, stderr);
         return 2;
@@ -344,8 +412,19 @@ int main(int argc, char **argv)
         rc = vn_store_open(argv[2], VN_STORE_READ, &e.st, &err);
     else if (rc == VN_OK)
         rc = open_baseline(&e, argv[2], &err);
-    if (rc == VN_OK && !is_match)
+    if (rc == VN_OK && (is_mem || is_same)) {
+        load_ms = millis();
+        rc = vn_mem_load(vn_store_db(e.st), &e.mem, &err);
+        load_ms = millis() - load_ms;
+        if (rc == VN_OK && is_mem)
+            vn_store_use_mem(e.st, e.mem);
+    }
+    if (rc == VN_OK && is_same)
+        rc = same(&e, &q, &err);
+    else if (rc == VN_OK && !is_match)
         rc = bench(&e, &q, &err);
+    if (rc == VN_OK && is_mem)
+        printf(" mem_load_ms=%.0f mem_mb=%.1f\n", load_ms, (double)vn_mem_bytes(e.mem) / 1048576.0);
     close_engine(&e);
     free_queries(&q);
     if (rc != VN_OK) {

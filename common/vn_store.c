@@ -3,6 +3,7 @@
 
 #include "vn_buf.h"
 #include "vn_expand.h"
+#include "vn_mem.h"
 #include "vn_snip.h"
 #include "vn_tok.h"
 #include "vn_zip.h"
@@ -16,11 +17,13 @@
 
 #define BUSY_MS 10000
 #define SNIPPET_TOKENS 36
-#define TITLE_WEIGHT "10.0"
+#define TITLE_WEIGHT 10.0
+#define STR_(x) #x
+#define STR(x) STR_(x)
 /* BM25 times up to 3 for the query's words near each other; results
  * holding them adjacent and in order all come before the rest, whatever
  * BM25 says (vn_rank, vn_snip.h). */
-#define RANK "vn_rank(article_fts, 'article_fts', ?7, ?8, 1.0, " TITLE_WEIGHT ")"
+#define RANK "vn_rank(article_fts, 'article_fts', ?7, ?8, 1.0, " STR(TITLE_WEIGHT) ")"
 /* Bodies are a few KB compressed: with 16 KB pages they waste 3 MB of
  * page space on the 35k corpus where 4 KB pages wasted 15 MB (and index
  * faster). Takes effect when the file is created. */
@@ -58,7 +61,7 @@ static const char *const schema_sql =
 /* Prepared statements, by purpose. */
 enum {
     Q_LOOKUP, Q_INSERT, Q_UPDATE, Q_FTS_ADD, Q_FTS_DEL, Q_DELETE, Q_TOUCH,
-    Q_UNDER, Q_SEARCH, Q_SEARCH_F, Q_SNIPPET, Q_ARTICLE, Q_COUNT, Q_META_GET, Q_META_SET,
+    Q_UNDER, Q_SEARCH, Q_SEARCH_F, Q_SNIPPET, Q_ARTICLE, Q_ARTICLE_TEXT, Q_COUNT, Q_META_GET, Q_META_SET,
     Q_MATCH_COUNT, Q_DICT_GET, Q_DICT_LAST, Q_DICT_ADD, Q_KNOWS_ANY, Q_KNOWS, Q_VOCAB, Q_TERM_DOCS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_N
 };
 
@@ -95,6 +98,8 @@ static const char *const stmt_sql[Q_N] = {
     [Q_SNIPPET] = "SELECT vn_snippet(article_fts, ?3, ?4) FROM article_fts"
                   " WHERE article_fts MATCH ?1 AND rowid = ?2",
     [Q_ARTICLE] = "SELECT path, url, title, date, author FROM article WHERE id = ?1",
+    [Q_ARTICLE_TEXT] = "SELECT path, url, title, date, author, vn_unzip(body) FROM article"
+                       " WHERE id = ?1",
     [Q_COUNT] = "SELECT count(*) FROM article",
     [Q_MATCH_COUNT] = "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?1",
     [Q_META_GET] = "SELECT value FROM vn_meta WHERE key = ?1",
@@ -127,6 +132,8 @@ struct vn_store {
     int ndicts;
     int current;              /* index into dicts, or -1 */
     int have_dict;            /* vn_dict holds one: no more training */
+    const vn_mem *mem;        /* ranks instead of FTS5 when current, or NULL */
+    int64_t changes;          /* sqlite3_total_changes64 at vn_store_begin */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -620,6 +627,7 @@ int vn_store_begin(vn_store *st, vn_err *err)
 {
     sqlite3_stmt *s = stmt(st, Q_BEGIN, err);
     vn_tok_collect(st->tok, 1);
+    st->changes = sqlite3_total_changes64(st->db);
     return s ? run(st, s, "cannot start a transaction", err) : VN_EDB;
 }
 
@@ -631,6 +639,12 @@ int vn_store_train(vn_store *st, vn_err *err)
 int vn_store_commit(vn_store *st, vn_err *err)
 {
     int rc = vn_tok_flush(st->tok, err);
+    /* a new generation for whatever changed: searches stop using an
+     * in-memory copy of the index (vn_mem.h) that no longer matches */
+    if (rc == VN_OK && sqlite3_total_changes64(st->db) != st->changes)
+        rc = exec(st, "INSERT INTO vn_meta(key, value) VALUES ('generation', 1)"
+                      " ON CONFLICT(key) DO UPDATE SET value = value + 1",
+                  "cannot record the generation", err);
     sqlite3_stmt *s = rc == VN_OK ? stmt(st, Q_COMMIT, err) : NULL;
     if (rc == VN_OK)
         rc = s ? run(st, s, "cannot commit", err) : VN_EDB;
@@ -781,6 +795,11 @@ int vn_store_each_under(vn_store *st, const char *root,
     return rc;
 }
 
+void vn_store_use_mem(vn_store *st, const vn_mem *m)
+{
+    st->mem = m;
+}
+
 sqlite3 *vn_store_db(vn_store *st)
 {
     return st->db;
@@ -882,6 +901,41 @@ static int deliver(vn_store *st, const char *match, const char *groups, vn_hit *
     return rc;
 }
 
+/* deliver, with the snippet made from what vn_mem found. */
+static int deliver_mem(vn_store *st, const vn_mem_found *found, vn_hit *hit, vn_hit_fn fn,
+                       void *ctx, vn_err *err)
+{
+    sqlite3_stmt *a = stmt(st, Q_ARTICLE_TEXT, err);
+    if (a == NULL)
+        return VN_EDB;
+    sqlite3_bind_int64(a, 1, hit->id);
+    int step = sqlite3_step(a);
+    if (step != SQLITE_ROW) {
+        int rc = step == SQLITE_DONE ? VN_OK : db_error(st, "cannot read an article", err);
+        sqlite3_reset(a);
+        return rc; /* done: deleted meanwhile, skip */
+    }
+    /* the FTS5 table's columns: body, title */
+    const char *text[2] = {(const char *)sqlite3_column_text(a, 5),
+                           (const char *)sqlite3_column_text(a, 2)};
+    int ntext[2] = {sqlite3_column_bytes(a, 5), sqlite3_column_bytes(a, 2)};
+    vn_buf snip = VN_BUF_INIT;
+    int rc = vn_mem_snippet(found, hit->id, text, ntext, 2, SNIPPET_TOKENS, &snip, err);
+    if (rc == VN_OK && vn_buf_add(&snip, "", 1) != VN_OK)
+        rc = vn_err_set(err, VN_ENOMEM, "out of memory");
+    hit->path = (const char *)sqlite3_column_text(a, 0);
+    hit->url = (const char *)sqlite3_column_text(a, 1);
+    hit->title = (const char *)sqlite3_column_text(a, 2);
+    hit->date = (const char *)sqlite3_column_text(a, 3);
+    hit->author = (const char *)sqlite3_column_text(a, 4);
+    hit->snippet = snip.data;
+    if (rc == VN_OK)
+        rc = fn(ctx, hit);
+    vn_buf_free(&snip);
+    sqlite3_reset(a);
+    return rc;
+}
+
 /* The page of results as (id, score), at most limit of them, from the
  * one of rank first + 1. */
 typedef struct page {
@@ -919,8 +973,28 @@ static void keep_ties(page *pg, int before, int limit, int want)
     pg->n = hi - lo;
 }
 
+/* rank_page through st->mem, when it holds the generation this read
+ * transaction sees and can answer the expression. OUT: *found, NULL
+ * when it did not. */
+static int mem_page(vn_store *st, const vn_search *q, const char *match, const char *groups,
+                    int limit, int offset, page *pg, int64_t *total, vn_mem_found **found,
+                    vn_err *err)
+{
+    int64_t gen = 0;
+    *found = NULL;
+    int rc = vn_mem_db_generation(st->db, &gen, err);
+    if (rc != VN_OK || gen != vn_mem_generation(st->mem))
+        return rc;
+    vn_mem_query mq = {match, groups, q->since, q->until, q->sort, limit, offset, {1.0, TITLE_WEIGHT}};
+    rc = vn_mem_rank(st->mem, st->db, &mq, pg->id, pg->score, &pg->n, total, found, err);
+    for (int i = 0; rc == VN_OK && i < pg->n; i++)
+        pg->score[i] = vn_rank_score(pg->score[i]);
+    return rc;
+}
+
 static int rank_page(vn_store *st, const vn_search *q, const char *match, const char *groups,
-                     int limit, int offset, page *pg, int64_t *total, vn_err *err)
+                     int limit, int offset, page *pg, int64_t *total, vn_mem_found **found,
+                     vn_err *err)
 {
     int before = 0, want = limit;
     if (q->ties) {
@@ -930,6 +1004,15 @@ static int rank_page(vn_store *st, const vn_search *q, const char *match, const 
     }
     pg->first = offset;
     limit = want;
+    *found = NULL;
+    if (st->mem != NULL) {
+        int rc = mem_page(st, q, match, groups, limit, offset, pg, total, found, err);
+        if (rc != VN_OK || *found != NULL) {
+            if (rc == VN_OK && q->ties)
+                keep_ties(pg, before, want - before - VN_STORE_TIES, want);
+            return rc;
+        }
+    }
     int filtered = q->since != NULL || q->until != NULL || q->sort != VN_SORT_RELEVANCE;
     sqlite3_stmt *s = stmt(st, filtered ? Q_SEARCH_F : Q_SEARCH, err);
     if (s == NULL)
@@ -985,12 +1068,15 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
         rc = vn_expand(vn_tok_norm(st->tok), q->match, vn_tok_spellings, st->tok, &match,
                        &groups, err);
     const char *g = groups.len > 0 ? groups.data : NULL;
+    vn_mem_found *found = NULL;
     if (rc == VN_OK)
-        rc = rank_page(st, q, match.data, g, limit, offset, &pg, &count, err);
+        rc = rank_page(st, q, match.data, g, limit, offset, &pg, &count, &found, err);
     for (int i = 0; rc == VN_OK && i < pg.n; i++) {
         vn_hit hit = {.id = pg.id[i], .rank = pg.first + i + 1, .score = pg.score[i]};
-        rc = deliver(st, match.data, g, &hit, fn, ctx, err);
+        rc = found != NULL ? deliver_mem(st, found, &hit, fn, ctx, err)
+                           : deliver(st, match.data, g, &hit, fn, ctx, err);
     }
+    vn_mem_found_free(found);
     vn_buf_free(&match);
     vn_buf_free(&groups);
     if (own && !sqlite3_get_autocommit(st->db))

@@ -189,6 +189,12 @@ int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *
 struct sqlite3;
 struct sqlite3 *vn_store_db(vn_store *st);
 
+/* Rank searches with m (vn_mem.h: borrowed; NULL stops) whenever the
+ * search sees the generation m holds and m can answer the expression;
+ * FTS5 otherwise. Results are the same either way. */
+struct vn_mem;
+void vn_store_use_mem(vn_store *st, const struct vn_mem *m);
+
 /* Count of articles. */
 int vn_store_count(vn_store *st, int64_t *n, vn_err *err);
 

@@ -1,0 +1,1312 @@
+/* vn_mem.c: see vn_mem.h.
+ *
+ * Layout: the terms in FTS5's order (memcmp, shorter first), each with
+ * its run of entries (one per article holding it: the article id and its
+ * run of positions, column << COL_SHIFT | token offset). Articles are
+ * sets of bits over ids 0..maxid, so AND, OR and NOT are word operations
+ * and a word's spellings are joined by setting bits. Per article, sizes
+ * in tokens and dates sit in arrays by id.
+ *
+ * A query: its strings are tokenized by the connection's own tokenizer
+ * in query mode (the spellings of a word typed without marks come back
+ * as colocated tokens, exactly as FTS5 gets them); each phrase's
+ * articles become a bit set; the tree of AND, OR and NOT gives the
+ * matches. Each match in turn, in id order (cursors only move forward),
+ * gets its phrase instances in FTS5's xInst order and its vn_rank key
+ * from vn_ranker; a heap keeps the first offset + limit. */
+#include "vn_mem.h"
+
+#include "vn_buf.h"
+#include "vn_snip.h"
+#include "vn_store.h"
+#include "vn_tok.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COL_SHIFT 28
+#define OFF_MAX ((1u << COL_SHIFT) - 1)
+#define NCOL_MAX 2            /* body, title */
+#define PHRASES_MAX 8192      /* in one expression (vn_expand allows 4000) */
+#define NODES_MAX 20000
+#define TOKENS_MAX 256        /* positions in one phrase */
+#define DEPTH_MAX 64          /* parentheses */
+#define SNIP_INST_MAX 20000   /* instances vn_snippet reads (vn_snip.c INST_MAX) */
+#define SPARSE_IDS 8          /* ids may spread to 8x the articles (plus 1M) */
+
+typedef struct term_ix {
+    uint32_t off, len; /* bytes in tbytes */
+    uint32_t first;    /* entries [first, next term's first) */
+} term_ix;
+
+struct vn_mem {
+    int64_t gen;
+    int64_t nrow;
+    double avgdl;
+    vn_buf tbytes;
+    term_ix *terms;    /* nterm + 1: the last is a sentinel */
+    uint32_t nterm;
+    int32_t *doc;      /* nentry */
+    uint32_t *pfirst;  /* nentry + 1 */
+    uint32_t nentry;
+    uint32_t *pos;     /* npos */
+    uint32_t npos;
+    int32_t maxid;
+    int32_t *size;     /* by id: tokens, -1 no such row */
+    uint32_t *date;    /* by id: offset into dates, UINT32_MAX none */
+    vn_buf dates;      /* NUL-terminated strings */
+    size_t words;      /* uint64_t per bit set */
+    size_t bytes;
+};
+
+/* ---- loading ------------------------------------------------------------------ */
+
+static int db_fail(sqlite3 *db, const char *what, vn_err *err)
+{
+    return vn_err_set(err, VN_EDB, "cannot load the index into memory: %s: %s", what,
+                      sqlite3_errmsg(db));
+}
+
+static int64_t read_gen(sqlite3 *db, int *rc)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t gen = 0;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM vn_meta WHERE key = 'generation'", -1, &s,
+                           NULL) != SQLITE_OK) {
+        *rc = VN_EDB;
+        return 0;
+    }
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        gen = sqlite3_column_int64(s, 0);
+    else if (step != SQLITE_DONE)
+        *rc = VN_EDB;
+    sqlite3_finalize(s);
+    return gen;
+}
+
+int vn_mem_db_generation(sqlite3 *db, int64_t *gen, vn_err *err)
+{
+    int rc = VN_OK;
+    *gen = read_gen(db, &rc);
+    return rc == VN_OK ? VN_OK : db_fail(db, "vn_meta", err);
+}
+
+/* Article sizes (the FTS5 docsize records) and dates, by id. */
+static int load_rows(sqlite3 *db, vn_mem *m, vn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t maxid = 0, n = 0;
+    int rc = VN_OK;
+    if (sqlite3_prepare_v2(db, "SELECT max(id), count(*) FROM article", -1, &s, NULL) != SQLITE_OK)
+        return db_fail(db, "article", err);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        maxid = sqlite3_column_int64(s, 0);
+        n = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_finalize(s);
+    if (maxid < 0 || maxid >= INT32_MAX || maxid > SPARSE_IDS * n + 1000000)
+        return vn_err_set(err, VN_EINVAL, "cannot load the index into memory: article ids"
+                                          " too large or too sparse");
+    m->maxid = (int32_t)maxid;
+    m->words = ((size_t)maxid + 64) / 64;
+    m->size = malloc(((size_t)maxid + 1) * sizeof *m->size);
+    m->date = malloc(((size_t)maxid + 1) * sizeof *m->date);
+    if (m->size == NULL || m->date == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory loading the index");
+    for (int64_t i = 0; i <= maxid; i++) {
+        m->size[i] = -1;
+        m->date[i] = UINT32_MAX;
+    }
+    if (sqlite3_prepare_v2(db, "SELECT id, sz FROM article_fts_docsize", -1, &s, NULL) != SQLITE_OK)
+        return db_fail(db, "docsize", err);
+    while (rc == VN_OK && sqlite3_step(s) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0), cols[8], total = 0;
+        int k = vn_fts_docsize(sqlite3_column_blob(s, 1), sqlite3_column_bytes(s, 1), cols, 8);
+        for (int i = 0; i < k; i++)
+            total += cols[i];
+        if (id >= 0 && id <= maxid)
+            m->size[id] = total > INT32_MAX ? INT32_MAX : (int32_t)total;
+    }
+    sqlite3_finalize(s);
+    if (sqlite3_prepare_v2(db, "SELECT id, date FROM article WHERE date IS NOT NULL", -1, &s,
+                           NULL) != SQLITE_OK)
+        return db_fail(db, "article dates", err);
+    while (rc == VN_OK && sqlite3_step(s) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        const char *d = (const char *)sqlite3_column_text(s, 1);
+        if (d == NULL || id < 0 || id > maxid)
+            continue;
+        if (m->dates.len >= UINT32_MAX - 1024)
+            rc = vn_err_set(err, VN_EINVAL, "cannot load the index into memory: too many dates");
+        else
+            m->date[id] = (uint32_t)m->dates.len;
+        if (rc == VN_OK && vn_buf_add(&m->dates, d, strlen(d) + 1) != VN_OK)
+            rc = vn_err_set(err, VN_ENOMEM, "out of memory loading the index");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Rows and tokens, as xRowCount and xColumnTotalSize(-1) read them: the
+ * FTS5 averages record (id 1 of the data table). */
+static int load_averages(sqlite3 *db, vn_mem *m, vn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t v[1 + NCOL_MAX + 1] = {0}, tokens = 0;
+    if (sqlite3_prepare_v2(db, "SELECT block FROM article_fts_data WHERE id = 1", -1, &s, NULL)
+        != SQLITE_OK)
+        return db_fail(db, "averages", err);
+    int k = 0;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        k = vn_fts_docsize(sqlite3_column_blob(s, 0), sqlite3_column_bytes(s, 0), v,
+                           1 + NCOL_MAX + 1);
+    sqlite3_finalize(s);
+    for (int i = 1; i < k; i++)
+        tokens += v[i];
+    m->nrow = k > 0 ? v[0] : 0;
+    m->avgdl = m->nrow > 0 ? (double)tokens / (double)m->nrow : 1.0;
+    if (m->avgdl <= 0.0)
+        m->avgdl = 1.0;
+    return VN_OK;
+}
+
+typedef struct grow {
+    size_t cap_terms, cap_entries, cap_pos;
+} grow;
+
+static int add_term(vn_mem *m, grow *g, const void *t, int n)
+{
+    term_ix *v = vn_grow(m->terms, &g->cap_terms, (size_t)m->nterm + 2, sizeof *v);
+    if (v == NULL)
+        return VN_ENOMEM;
+    m->terms = v;
+    v[m->nterm] = (term_ix){(uint32_t)m->tbytes.len, (uint32_t)n, m->nentry};
+    m->nterm++;
+    return vn_buf_add(&m->tbytes, t, (size_t)n);
+}
+
+static int add_entry(vn_mem *m, grow *g, int32_t id)
+{
+    size_t need = (size_t)m->nentry + 2;
+    int32_t *d = vn_grow(m->doc, &g->cap_entries, need, sizeof *d);
+    if (d == NULL)
+        return VN_ENOMEM;
+    m->doc = d;
+    size_t cap = g->cap_entries > need ? g->cap_entries : need;
+    uint32_t *p = realloc(m->pfirst, cap * sizeof *p);
+    if (p == NULL)
+        return VN_ENOMEM;
+    m->pfirst = p;
+    m->doc[m->nentry] = id;
+    m->pfirst[m->nentry] = m->npos;
+    m->nentry++;
+    return VN_OK;
+}
+
+static int term_cmp(const void *a, size_t na, const void *b, size_t nb)
+{
+    int c = memcmp(a, b, na < nb ? na : nb);
+    return c != 0 ? c : (na > nb) - (na < nb);
+}
+
+/* Every instance of every term, from FTS5's fts5vocab table: sorted by
+ * term, article, column and offset. */
+static int load_postings(sqlite3 *db, vn_mem *m, vn_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    grow g = {0};
+    int rc = VN_OK, ncol = 0;
+    const char *cols[NCOL_MAX] = {0};
+    char *names[NCOL_MAX] = {0};
+    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('article_fts')", -1, &s, NULL)
+        != SQLITE_OK)
+        return db_fail(db, "columns", err);
+    while (sqlite3_step(s) == SQLITE_ROW && ncol < NCOL_MAX)
+        names[ncol++] = strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    for (int i = 0; i < ncol; i++)
+        cols[i] = names[i];
+    if (sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vn_mem_vocab"
+                         " USING fts5vocab(main, article_fts, instance)",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT term, doc, col, offset FROM temp.vn_mem_vocab", -1, &s,
+                           NULL) != SQLITE_OK) {
+        rc = db_fail(db, "fts5vocab", err);
+        s = NULL;
+    }
+    int64_t last_id = -1;
+    int step = SQLITE_DONE;
+    while (rc == VN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const void *t = sqlite3_column_blob(s, 0);
+        int nt = sqlite3_column_bytes(s, 0);
+        int64_t id = sqlite3_column_int64(s, 1), off = sqlite3_column_int64(s, 3);
+        const char *cname = (const char *)sqlite3_column_text(s, 2);
+        int col = -1;
+        for (int i = 0; i < ncol && cname != NULL; i++)
+            if (cols[i] != NULL && strcmp(cols[i], cname) == 0)
+                col = i;
+        if (col < 0 || id < 0 || id > m->maxid || off < 0 || off > OFF_MAX) {
+            rc = vn_err_set(err, VN_EINVAL, "cannot load the index into memory: an instance"
+                                            " beyond its tables");
+            break;
+        }
+        term_ix *last = m->nterm > 0 ? &m->terms[m->nterm - 1] : NULL;
+        int cmp = last == NULL ? 1 : term_cmp(t, (size_t)nt, m->tbytes.data + last->off, last->len);
+        if (cmp < 0) {
+            rc = vn_err_set(err, VN_EINVAL, "cannot load the index into memory: terms out of order");
+            break;
+        }
+        if (cmp > 0) {
+            rc = add_term(m, &g, t, nt);
+            last_id = -1;
+        }
+        if (rc == VN_OK && id != last_id) {
+            if (id < last_id)
+                rc = vn_err_set(err, VN_EINVAL,
+                                "cannot load the index into memory: articles out of order");
+            else
+                rc = add_entry(m, &g, (int32_t)id);
+            last_id = id;
+        }
+        if (rc == VN_OK && m->npos >= UINT32_MAX - 1)
+            rc = vn_err_set(err, VN_EINVAL, "cannot load the index into memory: too large");
+        if (rc == VN_OK) {
+            uint32_t *p = vn_grow(m->pos, &g.cap_pos, (size_t)m->npos + 1, sizeof *p);
+            if (p == NULL)
+                rc = VN_ENOMEM;
+            else
+                (m->pos = p)[m->npos++] = (uint32_t)col << COL_SHIFT | (uint32_t)off;
+        }
+    }
+    if (rc == VN_OK && step != SQLITE_DONE)
+        rc = db_fail(db, "fts5vocab", err);
+    sqlite3_finalize(s);
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.vn_mem_vocab", NULL, NULL, NULL);
+    for (int i = 0; i < ncol; i++)
+        free(names[i]);
+    if (rc == VN_OK && (add_term(m, &g, "", 0) != VN_OK || add_entry(m, &g, 0) != VN_OK))
+        rc = VN_ENOMEM; /* sentinels: terms[nterm].first, pfirst[nentry] */
+    if (rc == VN_OK) {
+        m->nterm--;
+        m->nentry--;
+        m->pfirst[m->nentry] = m->npos;
+    }
+    if (rc == VN_ENOMEM)
+        vn_err_set(err, rc, "out of memory loading the index");
+    return rc;
+}
+
+int vn_mem_load(sqlite3 *db, vn_mem **out, vn_err *err)
+{
+    vn_mem *m = calloc(1, sizeof *m);
+    *out = NULL;
+    if (m == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory");
+    int rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
+           ? VN_OK : db_fail(db, "begin", err);
+    if (rc == VN_OK) {
+        m->gen = read_gen(db, &rc);
+        if (rc != VN_OK)
+            rc = db_fail(db, "vn_meta", err);
+    }
+    if (rc == VN_OK)
+        rc = load_rows(db, m, err);
+    if (rc == VN_OK)
+        rc = load_averages(db, m, err);
+    if (rc == VN_OK)
+        rc = load_postings(db, m, err);
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != VN_OK) {
+        vn_mem_free(m);
+        return rc;
+    }
+    m->bytes = sizeof *m + m->tbytes.cap + ((size_t)m->nterm + 1) * sizeof *m->terms
+             + (size_t)m->nentry * (sizeof *m->doc + sizeof *m->pfirst)
+             + (size_t)m->npos * sizeof *m->pos
+             + ((size_t)m->maxid + 1) * (sizeof *m->size + sizeof *m->date) + m->dates.cap;
+    *out = m;
+    return VN_OK;
+}
+
+void vn_mem_free(vn_mem *m)
+{
+    if (m == NULL)
+        return;
+    vn_buf_free(&m->tbytes);
+    free(m->terms);
+    free(m->doc);
+    free(m->pfirst);
+    free(m->pos);
+    free(m->size);
+    free(m->date);
+    vn_buf_free(&m->dates);
+    free(m);
+}
+
+int64_t vn_mem_generation(const vn_mem *m)
+{
+    return m->gen;
+}
+
+size_t vn_mem_bytes(const vn_mem *m)
+{
+    return m->bytes;
+}
+
+/* ---- the expression ------------------------------------------------------------ */
+
+/* One position of a phrase: the terms that stand there (a word and its
+ * colocated spellings), as indexes into m->terms; absent terms dropped. */
+typedef struct slot {
+    uint32_t *term;
+    int n;
+    size_t cap;
+} slot;
+
+typedef struct phrase {
+    slot *slot;
+    int nslot;
+    size_t capslot;
+    int positive;      /* not under a NOT's right side */
+    uint64_t *bits;    /* the articles holding it */
+} phrase;
+
+enum { N_PHRASE, N_AND, N_OR, N_NOT };
+
+typedef struct node {
+    int type;
+    int phrase;        /* N_PHRASE */
+    int a, b;          /* children (node indexes): AND, OR, NOT */
+} node;
+
+typedef struct expr {
+    const vn_mem *m;
+    phrase *ph;
+    int nph;
+    size_t capph;
+    node *nd;
+    int nnd;
+    size_t capnd;
+    int depth;         /* of parentheses */
+    int declined;      /* a construct vn_mem leaves to FTS5 */
+    int rc;
+    int *map;          /* phrase -> group, as vn_rank reads groups */
+    int *psize;        /* per group: tokens of its longest phrase */
+    int ngroup;
+    /* the tokenizer */
+    fts5_tokenizer tk;
+    Fts5Tokenizer *tok;
+    vn_buf str;        /* a string's content */
+    const char *p;     /* parse position */
+} expr;
+
+static uint32_t find_term(const vn_mem *m, const char *t, int n)
+{
+    uint32_t lo = 0, hi = m->nterm;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = term_cmp(m->tbytes.data + m->terms[mid].off, m->terms[mid].len, t, (size_t)n);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return UINT32_MAX;
+}
+
+static int on_token(void *ctx, int tflags, const char *t, int n, int start, int end)
+{
+    expr *e = ctx;
+    phrase *p = &e->ph[e->nph - 1];
+    (void)start;
+    (void)end;
+    if (!(tflags & FTS5_TOKEN_COLOCATED) || p->nslot == 0) {
+        if (p->nslot >= TOKENS_MAX) {
+            e->declined = 1;
+            return SQLITE_DONE;
+        }
+        slot *v = vn_grow(p->slot, &p->capslot, (size_t)p->nslot + 1, sizeof *v);
+        if (v == NULL)
+            return SQLITE_NOMEM;
+        p->slot = v;
+        v[p->nslot++] = (slot){0};
+    }
+    slot *s = &p->slot[p->nslot - 1];
+    uint32_t term = find_term(e->m, t, n);
+    if (term == UINT32_MAX)
+        return SQLITE_OK;
+    for (int i = 0; i < s->n; i++)
+        if (s->term[i] == term)
+            return SQLITE_OK;
+    uint32_t *v = vn_grow(s->term, &s->cap, (size_t)s->n + 1, sizeof *v);
+    if (v == NULL)
+        return SQLITE_NOMEM;
+    s->term = v;
+    s->term[s->n++] = term;
+    return SQLITE_OK;
+}
+
+static int new_node(expr *e, node n)
+{
+    if (e->nnd >= NODES_MAX) {
+        e->declined = 1;
+        return -1;
+    }
+    node *v = vn_grow(e->nd, &e->capnd, (size_t)e->nnd + 1, sizeof *v);
+    if (v == NULL) {
+        e->rc = VN_ENOMEM;
+        return -1;
+    }
+    e->nd = v;
+    v[e->nnd] = n;
+    return e->nnd++;
+}
+
+static void skip_space(expr *e)
+{
+    while (*e->p == ' ' || *e->p == '\t' || *e->p == '\n' || *e->p == '\r')
+        e->p++;
+}
+
+static int keyword(expr *e, const char *kw)
+{
+    size_t n = strlen(kw);
+    skip_space(e);
+    if (strncmp(e->p, kw, n) != 0)
+        return 0;
+    char c = e->p[n];
+    if (c != ' ' && c != '(' && c != '"' && c != '\0')
+        return 0;
+    e->p += n;
+    return 1;
+}
+
+/* A string: "..." with "" for a quote, tokenized into a new phrase. */
+static int parse_string(expr *e)
+{
+    const char *q = e->p + 1;
+    vn_buf_reset(&e->str);
+    for (; *q != '\0'; q++) {
+        if (*q == '"' && q[1] != '"')
+            break;
+        q += *q == '"';
+        if (vn_buf_add(&e->str, q, 1) != VN_OK) {
+            e->rc = VN_ENOMEM;
+            return -1;
+        }
+    }
+    if (*q != '"') {
+        e->declined = 1;
+        return -1;
+    }
+    e->p = q + 1;
+    skip_space(e);
+    if (*e->p == '*' || *e->p == ':' || e->nph >= PHRASES_MAX) {
+        e->declined = 1; /* a prefix, or a column name */
+        return -1;
+    }
+    phrase *v = vn_grow(e->ph, &e->capph, (size_t)e->nph + 1, sizeof *v);
+    if (v == NULL) {
+        e->rc = VN_ENOMEM;
+        return -1;
+    }
+    e->ph = v;
+    v[e->nph++] = (phrase){0};
+    int rc = e->tk.xTokenize(e->tok, e, FTS5_TOKENIZE_QUERY, e->str.data ? e->str.data : "",
+                             (int)e->str.len, on_token);
+    if (rc != SQLITE_OK && !e->declined) {
+        e->rc = rc == SQLITE_NOMEM ? VN_ENOMEM : VN_EDB;
+        return -1;
+    }
+    if (e->declined || e->ph[e->nph - 1].nslot == 0) {
+        e->declined = 1; /* FTS5 decides what an empty phrase means */
+        return -1;
+    }
+    return new_node(e, (node){N_PHRASE, e->nph - 1, -1, -1});
+}
+
+static int parse_level(expr *e, int level);
+
+static int parse_primary(expr *e)
+{
+    skip_space(e);
+    if (*e->p == '"')
+        return parse_string(e);
+    if (*e->p == '(' && e->depth < DEPTH_MAX) {
+        e->p++;
+        e->depth++;
+        int n = parse_level(e, 0);
+        e->depth--;
+        skip_space(e);
+        if (n < 0 || *e->p != ')') {
+            e->declined = 1;
+            return -1;
+        }
+        e->p++;
+        return n;
+    }
+    e->declined = 1; /* a bare word, a column filter, NEAR... */
+    return -1;
+}
+
+/* FTS5's operators, loosest first: NOT binds tightest, then AND, then OR. */
+static const struct {
+    int type;
+    const char *word;
+} levels[] = {{N_OR, "OR"}, {N_AND, "AND"}, {N_NOT, "NOT"}};
+#define NLEVELS ((int)(sizeof levels / sizeof levels[0]))
+
+static int parse_level(expr *e, int level)
+{
+    if (level == NLEVELS)
+        return parse_primary(e);
+    int a = parse_level(e, level + 1);
+    while (a >= 0 && keyword(e, levels[level].word)) {
+        int b = parse_level(e, level + 1);
+        a = b < 0 ? -1 : new_node(e, (node){levels[level].type, -1, a, b});
+    }
+    return a;
+}
+
+/* FTS5 reports a phrase's instances on a row when the phrase's own
+ * iterator stands on it. That is "the phrase occurs in the row" for
+ * phrases under AND only, or directly under an OR of phrases; below an OR
+ * of anything else it depends on how far FTS5 read, so such queries are
+ * declined. Phrases on a NOT's right side never report any. Children
+ * come before their parents in e->nd and the root is last, so one pass
+ * downwards hands each node its parent's context. */
+static int check_shape(expr *e, int root)
+{
+    unsigned char *ctx = calloc((size_t)e->nnd + 1, 1); /* 1 positive, 2 under an OR */
+    if (ctx == NULL)
+        return VN_ENOMEM;
+    ctx[root] = 1;
+    for (int n = root; n >= 0 && !e->declined; n--) {
+        const node *d = &e->nd[n];
+        int positive = ctx[n] & 1, under_or = ctx[n] & 2;
+        if (d->type == N_PHRASE) {
+            e->ph[d->phrase].positive = positive;
+            continue;
+        }
+        if (positive && under_or && d->type != N_OR) {
+            e->declined = 1; /* an AND or a NOT under an OR: an OR of ORs is one OR */
+            break;
+        }
+        if (d->type == N_NOT) {
+            ctx[d->a] = ctx[n];
+            ctx[d->b] = 0;
+        } else {
+            ctx[d->a] = ctx[d->b] = (unsigned char)(ctx[n] | (d->type == N_OR ? 2 : 0));
+        }
+    }
+    free(ctx);
+    return VN_OK;
+}
+
+static void expr_free(expr *e)
+{
+    for (int i = 0; i < e->nph; i++) {
+        for (int j = 0; j < e->ph[i].nslot; j++)
+            free(e->ph[i].slot[j].term);
+        free(e->ph[i].slot);
+        free(e->ph[i].bits);
+    }
+    free(e->ph);
+    free(e->nd);
+    free(e->map);
+    free(e->psize);
+    vn_buf_free(&e->str);
+    if (e->tok != NULL)
+        e->tk.xDelete(e->tok);
+}
+
+/* ---- matching -------------------------------------------------------------------- */
+
+/* A forward-only cursor over one term's entries. */
+typedef struct cursor {
+    uint32_t at, end;
+} cursor;
+
+/* Move c to the entry of id, or past it. 1 when the term holds id. */
+static int seek(const vn_mem *m, cursor *c, int32_t id)
+{
+    uint32_t step = 1;
+    while (c->at < c->end && m->doc[c->at] < id) { /* gallop, then bisect */
+        uint32_t next = c->at + step;
+        if (next >= c->end || m->doc[next] >= id) {
+            uint32_t lo = c->at + 1, hi = next < c->end ? next : c->end;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (m->doc[mid] < id)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            c->at = lo;
+            break;
+        }
+        c->at = next;
+        step *= 2;
+    }
+    return c->at < c->end && m->doc[c->at] == id;
+}
+
+static cursor term_cursor(const vn_mem *m, uint32_t t)
+{
+    return (cursor){m->terms[t].first, m->terms[t + 1].first};
+}
+
+/* The first of v[0..n) not below want. */
+static uint32_t lower_bound(const uint32_t *v, uint32_t n, uint32_t want)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int has_pos(const uint32_t *v, uint32_t n, uint32_t want)
+{
+    uint32_t lo = lower_bound(v, n, want);
+    return lo < n && v[lo] == want;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Append to *out (grown) the start positions of phrase p in row id
+ * (sorted, unique), moving p's cursors forward. */
+static int phrase_starts(const vn_mem *m, const phrase *p, cursor *c, int32_t id,
+                         uint32_t **out, size_t *cap, size_t *n)
+{
+    size_t first = *n;
+    int k = 0;
+    /* the first slot: every term's positions there */
+    const slot *s0 = &p->slot[0];
+    for (int i = 0; i < s0->n; i++, k++) {
+        if (!seek(m, &c[k], id))
+            continue;
+        uint32_t e = c[k].at, a = m->pfirst[e], b = m->pfirst[e + 1];
+        uint32_t *v = vn_grow(*out, cap, *n + (b - a) + 1, sizeof *v);
+        if (v == NULL)
+            return VN_ENOMEM;
+        *out = v;
+        memcpy(v + *n, m->pos + a, (size_t)(b - a) * sizeof *v);
+        *n += b - a;
+    }
+    if (s0->n > 1 && *n - first > 1) { /* spellings: merge, one each */
+        uint32_t *v = *out + first;
+        size_t len = *n - first;
+        qsort(v, len, sizeof *v, cmp_u32);
+        size_t w = 1;
+        for (size_t i = 1; i < len; i++)
+            if (v[i] != v[w - 1])
+                v[w++] = v[i];
+        *n = first + w;
+    }
+    /* the other slots: keep the starts whose next positions hold one */
+    for (int j = 1; j < p->nslot && *n > first; j++) {
+        const slot *sj = &p->slot[j];
+        const uint32_t *pv[64];
+        uint32_t pn[64];
+        int np = 0;
+        for (int i = 0; i < sj->n; i++, k++)
+            if (seek(m, &c[k], id) && np < 64) {
+                uint32_t e = c[k].at;
+                pv[np] = m->pos + m->pfirst[e];
+                pn[np++] = m->pfirst[e + 1] - m->pfirst[e];
+            }
+        size_t w = first;
+        for (size_t i = first; i < *n; i++) {
+            uint32_t want = (*out)[i] + (uint32_t)j;
+            if (((*out)[i] & OFF_MAX) + (uint32_t)j > OFF_MAX)
+                continue;
+            int hit = 0;
+            for (int q = 0; q < np && !hit; q++)
+                hit = has_pos(pv[q], pn[q], want);
+            if (hit)
+                (*out)[w++] = (*out)[i];
+        }
+        *n = w;
+    }
+    return VN_OK;
+}
+
+static int count_cursors(const phrase *p)
+{
+    int k = 0;
+    for (int j = 0; j < p->nslot; j++)
+        k += p->slot[j].n;
+    return k;
+}
+
+static cursor *phrase_cursors(const vn_mem *m, const phrase *p)
+{
+    int k = count_cursors(p), at = 0;
+    cursor *c = calloc((size_t)k + 1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    for (int j = 0; j < p->nslot; j++)
+        for (int i = 0; i < p->slot[j].n; i++)
+            c[at++] = term_cursor(m, p->slot[j].term[i]);
+    return c;
+}
+
+static void set_bit(uint64_t *b, int32_t id)
+{
+    b[(uint32_t)id >> 6] |= (uint64_t)1 << (id & 63);
+}
+
+static int get_bit(const uint64_t *b, int32_t id)
+{
+    return (int)(b[(uint32_t)id >> 6] >> (id & 63) & 1);
+}
+
+/* The articles holding phrase p: the first slot's terms' articles (for a
+ * phrase of several positions, those where the rest follows). */
+static int phrase_bits(const vn_mem *m, phrase *p, size_t words)
+{
+    p->bits = calloc(words, sizeof *p->bits);
+    if (p->bits == NULL)
+        return VN_ENOMEM;
+    uint64_t *acc = NULL;
+    for (int j = 0; j < p->nslot; j++) {
+        uint64_t *b = j == 0 ? p->bits : acc;
+        if (j == 1 && (acc = calloc(words, sizeof *acc)) == NULL)
+            return VN_ENOMEM;
+        if (j > 0) {
+            b = acc;
+            memset(b, 0, words * sizeof *b);
+        }
+        for (int i = 0; i < p->slot[j].n; i++) {
+            cursor c = term_cursor(m, p->slot[j].term[i]);
+            for (uint32_t e = c.at; e < c.end; e++)
+                set_bit(b, m->doc[e]);
+        }
+        if (j > 0)
+            for (size_t w = 0; w < words; w++)
+                p->bits[w] &= acc[w];
+    }
+    free(acc);
+    if (p->nslot < 2)
+        return VN_OK;
+    /* candidates holding every position's terms: check they follow */
+    cursor *c = phrase_cursors(m, p);
+    uint32_t *starts = NULL;
+    size_t cap = 0;
+    int rc = c != NULL ? VN_OK : VN_ENOMEM;
+    for (size_t w = 0; rc == VN_OK && w < words; w++)
+        for (uint64_t x = p->bits[w]; x != 0; x &= x - 1) {
+            int32_t id = (int32_t)(w * 64 + (size_t)__builtin_ctzll(x));
+            size_t n = 0;
+            rc = phrase_starts(m, p, c, id, &starts, &cap, &n);
+            if (rc == VN_OK && n == 0)
+                p->bits[w] &= ~((uint64_t)1 << (id & 63));
+        }
+    free(c);
+    free(starts);
+    return rc;
+}
+
+/* The articles matching the root (the last node), into a new bit set:
+ * each node from its children's, which come before it. */
+static uint64_t *eval(const expr *e, size_t words)
+{
+    uint64_t **bits = calloc((size_t)e->nnd + 1, sizeof *bits), *out = NULL;
+    int ok = bits != NULL;
+    for (int n = 0; ok && n < e->nnd; n++) {
+        const node *d = &e->nd[n];
+        uint64_t *r = bits[n] = malloc(words * sizeof *r);
+        if (r == NULL) {
+            ok = 0;
+            break;
+        }
+        if (d->type == N_PHRASE) {
+            memcpy(r, e->ph[d->phrase].bits, words * sizeof *r);
+            continue;
+        }
+        const uint64_t *a = bits[d->a], *b = bits[d->b];
+        for (size_t w = 0; w < words; w++)
+            r[w] = d->type == N_AND ? a[w] & b[w] : d->type == N_OR ? a[w] | b[w] : a[w] & ~b[w];
+        free(bits[d->a]);
+        free(bits[d->b]);
+        bits[d->a] = bits[d->b] = NULL;
+    }
+    if (ok && e->nnd > 0) {
+        out = bits[e->nnd - 1];
+        bits[e->nnd - 1] = NULL;
+    }
+    for (int n = 0; bits != NULL && n < e->nnd; n++)
+        free(bits[n]);
+    free(bits);
+    return out;
+}
+
+/* ---- ranking and ordering ---------------------------------------------------------- */
+
+typedef struct hit {
+    int32_t id;
+    double key;
+} hit;
+
+typedef struct order {
+    const vn_mem *m;
+    int sort;
+} order;
+
+static const char *date_of(const vn_mem *m, int32_t id)
+{
+    return m->date[id] == UINT32_MAX ? NULL : m->dates.data + m->date[id];
+}
+
+/* Q_SEARCH's and Q_SEARCH_F's ORDER BY: dates first when sorting by
+ * them (undated last), then the key, then the id. */
+static int before(const order *o, const hit *x, const hit *y)
+{
+    if (o->sort != VN_SORT_RELEVANCE) {
+        const char *dx = date_of(o->m, x->id), *dy = date_of(o->m, y->id);
+        if ((dx == NULL) != (dy == NULL))
+            return dy == NULL;
+        if (dx != NULL) {
+            int c = strcmp(dx, dy);
+            if (c != 0)
+                return o->sort == VN_SORT_DATE ? c > 0 : c < 0;
+        }
+    }
+    if (x->key != y->key)
+        return x->key < y->key;
+    return x->id < y->id;
+}
+
+/* A heap of the best k so far, the worst on top. */
+static void heap_push(const order *o, hit *h, int *n, int k, hit x)
+{
+    int i;
+    if (*n < k) {
+        i = (*n)++;
+        for (; i > 0 && before(o, &h[(i - 1) / 2], &x); i = (i - 1) / 2)
+            h[i] = h[(i - 1) / 2];
+        h[i] = x;
+        return;
+    }
+    if (!before(o, &x, &h[0]))
+        return;
+    i = 0;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && before(o, &h[c], &h[c + 1]))
+            c++;
+        if (!before(o, &x, &h[c]))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
+}
+
+/* Sort a heap of n (the worst on top) into order, best first. */
+static void heap_sort(const order *o, hit *h, int n)
+{
+    for (int end = n - 1; end > 0; end--) {
+        hit x = h[end];
+        h[end] = h[0];
+        int i = 0;
+        for (;;) {
+            int c = 2 * i + 1;
+            if (c >= end)
+                break;
+            if (c + 1 < end && before(o, &h[c], &h[c + 1]))
+                c++;
+            if (!before(o, &x, &h[c]))
+                break;
+            h[i] = h[c];
+            i = c;
+        }
+        h[i] = x;
+    }
+}
+
+static int in_dates(const vn_mem *m, const vn_mem_query *q, int32_t id)
+{
+    if (q->since == NULL && q->until == NULL)
+        return 1;
+    const char *d = date_of(m, id);
+    return d != NULL && (q->since == NULL || strcmp(d, q->since) >= 0)
+        && (q->until == NULL || strcmp(d, q->until) <= 0);
+}
+
+/* One phrase's instances in a row: sorted start positions. */
+typedef struct run {
+    const uint32_t *v;
+    uint32_t n, at;
+    int phrase;
+} run;
+
+static int run_before(const run *x, const run *y)
+{
+    uint32_t a = x->v[x->at], b = y->v[y->at];
+    return a != b ? a < b : x->phrase < y->phrase;
+}
+
+static void run_sift(run **h, int n, int i)
+{
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && run_before(h[c + 1], h[c]))
+            c++;
+        if (!run_before(h[c], h[i]))
+            break;
+        run *t = h[i];
+        h[i] = h[c];
+        h[c] = t;
+        i = c;
+    }
+}
+
+/* Feed the row's instances to r in FTS5's xInst order (column, offset,
+ * phrase): a merge of the runs. Order only matters to proximity, which
+ * needs two groups. */
+static int feed_runs(vn_ranker *r, int ngroup, const int *map, run *runs, int nrun, run **h)
+{
+    int rc = VN_OK, n = 0;
+    if (ngroup < 2) {
+        for (int i = 0; i < nrun && rc == VN_OK; i++)
+            for (uint32_t j = 0; j < runs[i].n && rc == VN_OK; j++)
+                rc = vn_ranker_add(r, map[runs[i].phrase], (int)(runs[i].v[j] >> COL_SHIFT),
+                                   (int)(runs[i].v[j] & OFF_MAX));
+        return rc;
+    }
+    for (int i = 0; i < nrun; i++)
+        if (runs[i].n > 0)
+            h[n++] = &runs[i];
+    for (int i = n / 2 - 1; i >= 0; i--)
+        run_sift(h, n, i);
+    while (n > 0 && rc == VN_OK) {
+        run *t = h[0];
+        uint32_t pos = t->v[t->at];
+        rc = vn_ranker_add(r, map[t->phrase], (int)(pos >> COL_SHIFT), (int)(pos & OFF_MAX));
+        if (++t->at == t->n)
+            h[0] = h[--n];
+        run_sift(h, n, 0);
+    }
+    return rc;
+}
+
+/* Phrase p's instances in row id as a run: straight from the term's
+ * positions for a phrase of one word without spellings, else through
+ * phrase_starts into buf. */
+static int phrase_run(const vn_mem *m, const phrase *p, cursor *c, int32_t id, uint32_t **buf,
+                      size_t *cap, run *out)
+{
+    out->at = 0;
+    if (p->nslot == 1 && p->slot[0].n == 1) {
+        if (!seek(m, &c[0], id)) {
+            out->n = 0;
+            return VN_OK;
+        }
+        uint32_t e = c[0].at;
+        out->v = m->pos + m->pfirst[e];
+        out->n = m->pfirst[e + 1] - m->pfirst[e];
+        return VN_OK;
+    }
+    size_t n = 0;
+    int rc = phrase_starts(m, p, c, id, buf, cap, &n);
+    out->v = *buf;
+    out->n = (uint32_t)n;
+    return rc;
+}
+
+/* Row id's runs, one per positive phrase it holds, through the
+ * phrases' cursors cur (moved forward). */
+static int row_runs(const vn_mem *m, const expr *e, int32_t id, cursor **cur, uint32_t **buf,
+                    size_t *cap, run *runs, int *nrun)
+{
+    int rc = VN_OK;
+    *nrun = 0;
+    for (int p = 0; rc == VN_OK && p < e->nph; p++) {
+        if (!e->ph[p].positive || !get_bit(e->ph[p].bits, id))
+            continue;
+        runs[*nrun].phrase = p;
+        rc = phrase_run(m, &e->ph[p], cur[p], id, &buf[p], &cap[p], &runs[*nrun]);
+        *nrun += runs[*nrun].n > 0;
+    }
+    return rc;
+}
+
+/* The runs' instances counted by column (positions sort by column). */
+static void row_counts(vn_ranker *r, const int *map, const run *runs, int nrun)
+{
+    for (int i = 0; i < nrun; i++) {
+        uint32_t split = lower_bound(runs[i].v, runs[i].n, 1u << COL_SHIFT);
+        vn_ranker_count(r, map[runs[i].phrase], 0, split);
+        for (uint32_t j = split; j < runs[i].n; j++)
+            vn_ranker_count(r, map[runs[i].phrase], (int)(runs[i].v[j] >> COL_SHIFT), 1);
+    }
+}
+
+static int rank_row(vn_ranker *r, int ngroup, const int *map, run *runs, int nrun, run **h,
+                    int size, double *key)
+{
+    vn_ranker_row(r);
+    int rc = feed_runs(r, ngroup, map, runs, nrun, h);
+    return rc == VN_OK ? vn_ranker_key(r, size, key) : rc;
+}
+
+static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const vn_mem_query *q,
+                        hit *heap, int k, int *nheap, int64_t *total)
+{
+    int rc = VN_OK, nph = e->nph, ngroup = e->ngroup, *map = e->map;
+    double *idf = calloc((size_t)nph + 1, sizeof *idf);
+    cursor **cur = calloc((size_t)nph + 1, sizeof *cur);
+    uint32_t **buf = calloc((size_t)nph + 1, sizeof *buf);
+    size_t *cap = calloc((size_t)nph + 1, sizeof *cap);
+    run *runs = calloc((size_t)nph + 1, sizeof *runs);
+    run **h = calloc((size_t)nph + 1, sizeof *h);
+    uint64_t *gbits = calloc(m->words, sizeof *gbits);
+    vn_ranker *r = NULL;
+    order o = {m, q->sort};
+    if (idf == NULL || cur == NULL || buf == NULL || cap == NULL
+        || runs == NULL || h == NULL || gbits == NULL)
+        rc = VN_ENOMEM;
+    /* a group's IDF: the rows holding any of its phrases */
+    for (int g = 0; rc == VN_OK && g < ngroup; g++) {
+        int64_t nhit = 0;
+        memset(gbits, 0, m->words * sizeof *gbits);
+        for (int p = 0; p < nph; p++)
+            if (map[p] == g)
+                for (size_t w = 0; w < m->words; w++)
+                    gbits[w] |= e->ph[p].bits[w];
+        for (size_t w = 0; w < m->words; w++)
+            nhit += __builtin_popcountll(gbits[w]);
+        idf[g] = vn_rank_idf(m->nrow, nhit);
+    }
+    if (rc == VN_OK && (r = vn_ranker_new(ngroup, e->psize, idf, m->avgdl, q->weights, 2)) == NULL)
+        rc = VN_ENOMEM;
+    for (int p = 0; rc == VN_OK && p < nph; p++)
+        if (e->ph[p].positive && (cur[p] = phrase_cursors(m, &e->ph[p])) == NULL)
+            rc = VN_ENOMEM;
+    *total = 0;
+    /* Every match in id order (the cursors only move forward). Once the
+     * page is full and ordered by rank, a row is ranked only when its
+     * best possible key (BM25 from counts alone, proximity at its best)
+     * would enter it. */
+    int prune = q->sort == VN_SORT_RELEVANCE;
+    for (size_t w = 0; rc == VN_OK && w < m->words; w++)
+        for (uint64_t x = match[w]; rc == VN_OK && x != 0; x &= x - 1) {
+            int32_t id = (int32_t)(w * 64 + (size_t)__builtin_ctzll(x));
+            if (!in_dates(m, q, id))
+                continue;
+            if (m->size[id] < 0) {
+                rc = VN_EINVAL; /* no docsize row: FTS5 would ask xColumnSize */
+                break;
+            }
+            (*total)++;
+            int nrun = 0;
+            rc = row_runs(m, e, id, cur, buf, cap, runs, &nrun);
+            hit hi = {id, 0.0};
+            if (rc == VN_OK && prune && *nheap == k) {
+                vn_ranker_row(r);
+                row_counts(r, map, runs, nrun);
+                hi.key = vn_ranker_best(r, m->size[id]);
+                if (!before(&o, &hi, &heap[0]))
+                    continue;
+            }
+            if (rc == VN_OK)
+                rc = rank_row(r, ngroup, map, runs, nrun, h, m->size[id], &hi.key);
+            if (rc == VN_OK)
+                heap_push(&o, heap, nheap, k, hi);
+        }
+    for (int p = 0; p < nph; p++) {
+        free(cur[p]);
+        free(buf[p]);
+    }
+    free(cur);
+    free(buf);
+    free(cap);
+    free(runs);
+    free(h);
+    free(idf);
+    free(gbits);
+    vn_ranker_free(r);
+    return rc;
+}
+
+/* Phrase groups (map, psize, ngroup) from groups. */
+static int group_phrases(expr *e, const char *groups)
+{
+    e->map = malloc(((size_t)e->nph + 1) * sizeof *e->map);
+    e->psize = calloc((size_t)e->nph + 1, sizeof *e->psize);
+    if (e->map == NULL || e->psize == NULL)
+        return VN_ENOMEM;
+    e->ngroup = vn_rank_groups(groups, e->nph, e->map);
+    e->ngroup = e->ngroup > 0 ? e->ngroup : e->nph;
+    for (int p = 0; p < e->nph; p++) {
+        int g = e->map[p];
+        e->psize[g] = e->ph[p].nslot > e->psize[g] ? e->ph[p].nslot : e->psize[g];
+    }
+    return VN_OK;
+}
+
+struct vn_mem_found {
+    expr e;
+};
+
+int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id, double *key,
+                int *n, int64_t *total, vn_mem_found **found, vn_err *err)
+{
+    vn_mem_found *f = calloc(1, sizeof *f);
+    void *ud = NULL;
+    *found = NULL;
+    *n = 0;
+    *total = 0;
+    if (f == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory ranking a query");
+    expr *e = &f->e;
+    *e = (expr){.m = m, .p = q->match};
+    fts5_api *api = vn_tok_api(db);
+    if (api == NULL || q->match == NULL || q->limit <= 0 || q->offset < 0
+        || q->offset > INT32_MAX / 2 - q->limit
+        || api->xFindTokenizer(api, VN_TOK_NAME, &ud, &e->tk) != SQLITE_OK
+        || e->tk.xCreate(ud, NULL, 0, &e->tok) != SQLITE_OK) {
+        e->tok = NULL;
+        vn_mem_found_free(f);
+        return VN_OK;
+    }
+    int root = parse_level(e, 0);
+    skip_space(e);
+    if (root >= 0 && (*e->p != '\0' || root != e->nnd - 1))
+        e->declined = 1;
+    if (root >= 0 && !e->declined && e->rc == VN_OK)
+        e->rc = check_shape(e, root);
+    int rc = e->rc, handled = 0;
+    if (rc == VN_OK && !e->declined && root >= 0)
+        rc = group_phrases(e, q->groups);
+    for (int p = 0; rc == VN_OK && !e->declined && root >= 0 && p < e->nph; p++)
+        rc = phrase_bits(m, &e->ph[p], m->words);
+    if (rc == VN_OK && !e->declined && root >= 0) {
+        uint64_t *match = eval(e, m->words);
+        int k = q->offset + q->limit, nheap = 0;
+        hit *heap = match != NULL ? malloc((size_t)k * sizeof *heap) : NULL;
+        rc = heap != NULL ? rank_matches(m, e, match, q, heap, k, &nheap, total) : VN_ENOMEM;
+        if (rc == VN_OK) {
+            order o = {m, q->sort};
+            heap_sort(&o, heap, nheap);
+            for (int i = q->offset; i < nheap; i++) {
+                id[*n] = heap[i].id;
+                key[*n] = heap[i].key;
+                (*n)++;
+            }
+            handled = 1;
+        } else if (rc == VN_EINVAL) {
+            rc = VN_OK; /* declined: a row FTS5 would size another way */
+            *total = 0;
+        }
+        free(heap);
+        free(match);
+    }
+    if (rc == VN_OK && handled) {
+        *found = f;
+        return VN_OK;
+    }
+    vn_mem_found_free(f);
+    if (rc == VN_ENOMEM)
+        return vn_err_set(err, rc, "out of memory ranking a query");
+    if (rc != VN_OK)
+        return vn_err_set(err, rc, "cannot tokenize the query");
+    return VN_OK;
+}
+
+void vn_mem_found_free(vn_mem_found *f)
+{
+    if (f == NULL)
+        return;
+    expr_free(&f->e);
+    free(f);
+}
+
+static int aux_tokenize(void *ctx, const char *text, int ntext, void *tctx,
+                        int (*cb)(void *, int, const char *, int, int, int))
+{
+    const expr *e = ctx;
+    return e->tk.xTokenize(e->tok, tctx, FTS5_TOKENIZE_AUX, text, ntext, cb);
+}
+
+int vn_mem_snippet(const vn_mem_found *f, int64_t id, const char *const *text, const int *ntext,
+                   int ncol, int ntokens, vn_buf *out, vn_err *err)
+{
+    const expr *e = &f->e;
+    const vn_mem *m = e->m;
+    int rc = VN_OK, nrun = 0;
+    run *runs = calloc((size_t)e->nph + 1, sizeof *runs);
+    run **h = calloc((size_t)e->nph + 1, sizeof *h);
+    uint32_t **buf = calloc((size_t)e->nph + 1, sizeof *buf);
+    size_t *cap = calloc((size_t)e->nph + 1, sizeof *cap), nv = 0, vcap = 0;
+    vn_snip_inst *v = NULL;
+    if (runs == NULL || h == NULL || buf == NULL || cap == NULL)
+        rc = VN_ENOMEM;
+    for (int p = 0; rc == VN_OK && id >= 0 && id <= m->maxid && p < e->nph; p++) {
+        if (!e->ph[p].positive || !get_bit(e->ph[p].bits, (int32_t)id))
+            continue;
+        cursor *c = phrase_cursors(m, &e->ph[p]);
+        if (c == NULL) {
+            rc = VN_ENOMEM;
+            break;
+        }
+        runs[nrun].phrase = p;
+        rc = phrase_run(m, &e->ph[p], c, (int32_t)id, &buf[p], &cap[p], &runs[nrun]);
+        nrun += runs[nrun].n > 0;
+        free(c);
+    }
+    /* FTS5's xInst order, the first INST_MAX: a merge of the runs */
+    int n = 0;
+    for (int i = 0; i < nrun; i++)
+        h[n++] = &runs[i];
+    for (int i = n / 2 - 1; i >= 0; i--)
+        run_sift(h, n, i);
+    while (rc == VN_OK && n > 0 && nv < SNIP_INST_MAX) {
+        run *t = h[0];
+        uint32_t pos = t->v[t->at];
+        vn_snip_inst *g = vn_grow(v, &vcap, nv + 1, sizeof *v);
+        if (g == NULL) {
+            rc = VN_ENOMEM;
+            break;
+        }
+        v = g;
+        v[nv++] = (vn_snip_inst){e->map[t->phrase], (int)(pos >> COL_SHIFT), (int)(pos & OFF_MAX)};
+        if (++t->at == t->n)
+            h[0] = h[--n];
+        run_sift(h, n, 0);
+    }
+    if (rc == VN_OK)
+        rc = vn_snip_text(v, (int)nv, e->ngroup, e->psize, text, ntext, ncol, ntokens,
+                          aux_tokenize, (void *)e, out);
+    for (int p = 0; buf != NULL && p < e->nph; p++)
+        free(buf[p]);
+    free(buf);
+    free(cap);
+    free(runs);
+    free(h);
+    free(v);
+    if (rc == VN_ENOMEM)
+        return vn_err_set(err, rc, "out of memory making a snippet");
+    if (rc != VN_OK)
+        return vn_err_set(err, rc, "cannot make a snippet");
+    return VN_OK;
+}

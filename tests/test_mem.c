@@ -1,0 +1,348 @@
+/* test_mem.c: the index in memory (vn_mem.h) ranks exactly as FTS5 does.
+ *
+ * A generated archive of Vietnamese syllables in their many spellings
+ * (with ties, undated articles, a title weight to matter, deletions and
+ * updates over several commits) is searched with random queries through
+ * vn_store_search twice, with the in-memory index and without it, on
+ * several pages, orders and date bounds: ids, ranks, exact scores,
+ * titles, snippets and totals must all agree. Then: what it declines,
+ * and that a commit after loading sends searches back to FTS5. */
+#include "vn_buf.h"
+#include "vn_mem.h"
+#include "vn_query.h"
+#include "vn_store.h"
+
+#include <setjmp.h> /* cmocka needs these first */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/test_mem.XXXXXX";
+static char dbpath[64];
+
+/* Each line: one syllable's spellings, the accent-free one first. */
+static const char *const words[][6] = {
+    {"tinh", "tình", "tính", "tỉnh", "tinh", NULL}, {"gian", "giản", "gian", "gián", NULL},
+    {"bien", "biên", "biển", "biến", NULL},        {"che", "chế", "chè", NULL},
+    {"can", "cán", "cần", "căn", NULL},            {"bo", "bộ", "bỏ", "bó", NULL},
+    {"dan", "dân", "đàn", "dan", NULL},            {"so", "sở", "số", "sơ", NULL},
+    {"noi", "nội", "nói", "nơi", NULL},            {"vu", "vụ", "vũ", NULL},
+    {"hoa", "hòa", "hoà", "hóa", "hoa", NULL},     {"thuy", "thủy", "thuỷ", NULL},
+    {"uy", "ủy", "uỷ", "Ủy", NULL},                {"ban", "ban", "bản", "bàn", NULL},
+    {"cong", "công", "cộng", "cống", NULL},        {"chuc", "chức", "chúc", NULL},
+};
+#define NWORDS (sizeof words / sizeof words[0])
+
+static int nspell(size_t w)
+{
+    int n = 1;
+    while (n < 5 && words[w][n] != NULL)
+        n++;
+    return n - 1;
+}
+
+static const char *spelling(size_t w, unsigned r)
+{
+    return words[w][1 + r % (unsigned)nspell(w)];
+}
+
+static void add_text(vn_buf *b, unsigned *seed, int n)
+{
+    static const char *const punct[] = {" ", " ", " ", " ", ", ", ". ", " - ", "\n"};
+    for (int i = 0; i < n; i++) {
+        size_t w = (size_t)rand_r(seed) % NWORDS;
+        vn_buf_puts(b, spelling(w, (unsigned)rand_r(seed)));
+        vn_buf_puts(b, punct[rand_r(seed) % 8]);
+    }
+}
+
+static int put(vn_store *st, int i, unsigned *seed, int body_words)
+{
+    char path[32], date[16];
+    vn_buf title = VN_BUF_INIT, body = VN_BUF_INIT;
+    add_text(&title, seed, 2 + rand_r(seed) % 4);
+    add_text(&body, seed, body_words);
+    snprintf(path, sizeof path, "/a/%d.txt", i);
+    snprintf(date, sizeof date, "20%02d-%02d-01", 10 + rand_r(seed) % 10, 1 + rand_r(seed) % 12);
+    vn_buf_add(&title, "", 1);
+    vn_doc d = {.path = path, .title = title.data, .date = rand_r(seed) % 7 ? date : NULL,
+                .body = body.data, .body_len = body.len, .size = 1, .mtime = 1, .hash = i};
+    vn_err err;
+    vn_stored old;
+    int64_t id = vn_store_lookup(st, path, &old, &err) == VN_OK ? old.id : 0;
+    int rc = vn_store_put(st, &d, &id, &err);
+    if (rc != VN_OK)
+        fprintf(stderr, "put: %s\n", err.msg);
+    vn_buf_free(&title);
+    vn_buf_free(&body);
+    return rc;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    vn_store *st = NULL;
+    vn_err err;
+    unsigned seed = 7;
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+    int rc = vn_store_open(dbpath, VN_STORE_WRITE, &st, &err);
+    /* three commits (several FTS5 segments), then replacements and
+     * deletions (FTS5 delete markers) */
+    for (int c = 0; rc == VN_OK && c < 3; c++) {
+        rc = vn_store_begin(st, &err);
+        for (int i = 0; rc == VN_OK && i < 120; i++)
+            rc = put(st, c * 120 + i, &seed, 10 + rand_r(&seed) % 60);
+        /* twins: equal scores, ordered by id */
+        for (int i = 0; rc == VN_OK && c == 0 && i < 6; i++) {
+            unsigned same = 99;
+            rc = put(st, 1000 + i, &same, 30);
+        }
+        if (rc == VN_OK)
+            rc = vn_store_commit(st, &err);
+    }
+    if (rc == VN_OK)
+        rc = vn_store_begin(st, &err);
+    for (int i = 0; rc == VN_OK && i < 40; i++)
+        rc = put(st, i * 7, &seed, 25); /* same path: replaced */
+    for (int64_t id = 3; rc == VN_OK && id < 300; id += 11)
+        rc = vn_store_delete(st, id, &err);
+    if (rc == VN_OK)
+        rc = vn_store_commit(st, &err);
+    if (rc != VN_OK)
+        fprintf(stderr, "setup: %s\n", err.msg);
+    vn_store_close(st);
+    return rc == VN_OK ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    remove_db(dbpath);
+    rmdir(dir);
+    return 0;
+}
+
+/* ---- queries ------------------------------------------------------------------- */
+
+static void add_word(vn_buf *q, unsigned *seed)
+{
+    size_t w = (size_t)rand_r(seed) % NWORDS;
+    vn_buf_puts(q, rand_r(seed) % 2 ? words[w][0] : spelling(w, (unsigned)rand_r(seed)));
+}
+
+/* Mostly what people type (words with and without marks, phrases), some
+ * OR and exclusions, and now and then what vn_mem leaves to FTS5. */
+static void random_query(vn_buf *q, unsigned *seed)
+{
+    vn_buf_reset(q);
+    int n = 1 + rand_r(seed) % 4, quoted = rand_r(seed) % 3 == 0 && n > 1;
+    if (quoted)
+        vn_buf_puts(q, "\"");
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            vn_buf_puts(q, " ");
+        add_word(q, seed);
+    }
+    if (quoted)
+        vn_buf_puts(q, "\"");
+    switch (rand_r(seed) % 10) {
+    case 0:
+        vn_buf_puts(q, " OR ");
+        add_word(q, seed);
+        break;
+    case 1:
+        vn_buf_puts(q, " -");
+        add_word(q, seed);
+        break;
+    case 2:
+        vn_buf_puts(q, " title:");
+        add_word(q, seed);
+        break;
+    case 3:
+        vn_buf_puts(q, " bi*");
+        break;
+    }
+    vn_buf_add(q, "", 1);
+}
+
+static int note_hit(void *ctx, const vn_hit *hit)
+{
+    int rc = VN_OK;
+    vn_buf_printf_rc(ctx, &rc, "%lld %d %a %s\n%s\n", (long long)hit->id, hit->rank, hit->score,
+                     hit->title ? hit->title : "(null)", hit->snippet ? hit->snippet : "(null)");
+    return rc;
+}
+
+static int64_t search(vn_store *st, const vn_mem *m, const vn_search *s, vn_buf *out)
+{
+    vn_err err;
+    int64_t total = -1;
+    vn_buf_reset(out);
+    vn_store_use_mem(st, m);
+    int rc = vn_store_search(st, s, note_hit, out, &total, &err);
+    vn_store_use_mem(st, NULL);
+    if (rc != VN_OK)
+        fail_msg("search: %s", err.msg);
+    return total;
+}
+
+static void test_same_as_fts5(void **state)
+{
+    (void)state;
+    static const struct {
+        int limit, offset, sort, ties;
+        const char *since, *until;
+    } ways[] = {
+        {10, 0, VN_SORT_RELEVANCE, 0, NULL, NULL}, {10, 0, VN_SORT_RELEVANCE, 1, NULL, NULL},
+        {3, 5, VN_SORT_RELEVANCE, 1, NULL, NULL},  {10, 0, VN_SORT_DATE, 1, NULL, NULL},
+        {4, 4, VN_SORT_DATE_ASC, 0, NULL, NULL},   {10, 0, VN_SORT_RELEVANCE, 0, "2013", "2016-12-31"},
+        {1, 0, VN_SORT_RELEVANCE, 1, NULL, NULL},
+    };
+    vn_store *st = NULL;
+    vn_mem *m = NULL;
+    vn_err err;
+    vn_buf q = VN_BUF_INIT, a = VN_BUF_INIT, b = VN_BUF_INIT;
+    unsigned seed = 2026;
+    int compared = 0, with_hits = 0;
+    assert_int_equal(vn_store_open(dbpath, VN_STORE_READ, &st, &err), VN_OK);
+    assert_int_equal(vn_mem_load(vn_store_db(st), &m, &err), VN_OK);
+    assert_true(vn_mem_bytes(m) > 0);
+    assert_true(vn_mem_generation(m) >= 4); /* one per commit that changed something */
+    for (int i = 0; i < 400; i++) {
+        vn_query vq = {0};
+        random_query(&q, &seed);
+        assert_int_equal(vn_query_parse(q.data, strlen(q.data), &vq, &err), VN_OK);
+        for (size_t w = 0; vq.match != NULL && w < sizeof ways / sizeof *ways; w++) {
+            vn_search s = {.match = vq.match, .limit = ways[w].limit, .offset = ways[w].offset,
+                           .sort = ways[w].sort, .ties = ways[w].ties,
+                           .since = ways[w].since, .until = ways[w].until};
+            int64_t ta = search(st, m, &s, &a), tb = search(st, NULL, &s, &b);
+            if (ta != tb || a.len != b.len || (a.len > 0 && memcmp(a.data, b.data, a.len) != 0))
+                fail_msg("%s (way %zu): %lld against %lld matches\n--- vn_mem\n%.*s--- FTS5\n%.*s",
+                         q.data, w, (long long)ta, (long long)tb, (int)a.len, a.data, (int)b.len,
+                         b.data);
+            compared++;
+            with_hits += tb > 0;
+        }
+        vn_query_free(&vq);
+    }
+    assert_true(compared > 2000);
+    assert_true(with_hits > compared / 2); /* the queries do find things */
+    vn_buf_free(&q);
+    vn_buf_free(&a);
+    vn_buf_free(&b);
+    vn_mem_free(m);
+    vn_store_close(st);
+}
+
+/* What vn_mem answers itself and what it leaves to FTS5. */
+static void test_declines(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *match;
+        int answered;
+    } cases[] = {
+        {"\"tinh\"", 1},
+        {"\"tinh gian\" AND \"bien\"", 1},
+        {"(\"\x06tinh\" OR \"\x06tình\") AND \"bien\"", 1},
+        {"\"tinh\" NOT (\"bien\" OR (\"can\" AND \"bo\"))", 1},
+        {"\"tinh\" OR \"bien\"", 1},
+        {"(\"tinh\" AND \"bien\") OR \"ubnd\"", 0}, /* AND under OR */
+        {"title : \"tinh\"", 0},
+        {"\"bi\" *", 0},
+        {"tinh", 0},                                /* a bare word */
+        {"\"tinh\" \"bien\"", 0},                   /* implicit AND */
+        {"NEAR(\"tinh\" \"bien\")", 0},
+        {"\"tinh\" AND", 0},
+        {"\"tinh", 0},
+        {"\" , \"", 0},                             /* a phrase of no words */
+    };
+    vn_store *st = NULL;
+    vn_mem *m = NULL;
+    vn_err err;
+    assert_int_equal(vn_store_open(dbpath, VN_STORE_READ, &st, &err), VN_OK);
+    assert_int_equal(vn_mem_load(vn_store_db(st), &m, &err), VN_OK);
+    sqlite3 *db = vn_store_db(st);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int64_t id[10];
+        double key[10];
+        int n = -1;
+        int64_t total = -1;
+        vn_mem_found *f = NULL;
+        vn_mem_query mq = {cases[i].match, NULL, NULL, NULL, VN_SORT_RELEVANCE, 10, 0, {1.0, 10.0}};
+        assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(vn_mem_rank(m, db, &mq, id, key, &n, &total, &f, &err), VN_OK);
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        if ((f != NULL) != cases[i].answered)
+            fail_msg("%s: %s", cases[i].match, f ? "answered" : "declined");
+        if (f == NULL)
+            assert_int_equal(n, 0);
+        vn_mem_found_free(f);
+    }
+    vn_mem_free(m);
+    vn_store_close(st);
+}
+
+/* A commit after the load: searches see the new generation and go to
+ * FTS5, so the new article is found. */
+static void test_stale_goes_to_fts5(void **state)
+{
+    (void)state;
+    vn_store *rd = NULL, *wr = NULL;
+    vn_mem *m = NULL;
+    vn_err err;
+    vn_buf a = VN_BUF_INIT, b = VN_BUF_INIT;
+    int64_t before = 0, after = 0;
+    assert_int_equal(vn_store_open(dbpath, VN_STORE_READ, &rd, &err), VN_OK);
+    assert_int_equal(vn_mem_load(vn_store_db(rd), &m, &err), VN_OK);
+    vn_search s = {.match = "\"xylophone\"", .limit = 10};
+    assert_int_equal(search(rd, m, &s, &a), 0);
+
+    assert_int_equal(vn_store_open(dbpath, VN_STORE_WRITE, &wr, &err), VN_OK);
+    assert_int_equal(vn_mem_db_generation(vn_store_db(wr), &before, &err), VN_OK);
+    assert_int_equal(vn_store_begin(wr, &err), VN_OK);
+    const char *body = "Một bài mới về xylophone.";
+    vn_doc d = {.path = "/new.txt", .title = "Mới", .body = body, .body_len = strlen(body),
+                .size = 1, .mtime = 1, .hash = 1};
+    int64_t id = 0;
+    assert_int_equal(vn_store_put(wr, &d, &id, &err), VN_OK);
+    assert_int_equal(vn_store_commit(wr, &err), VN_OK);
+    assert_int_equal(vn_mem_db_generation(vn_store_db(wr), &after, &err), VN_OK);
+    assert_int_equal(after, before + 1);
+    /* a transaction that changes nothing keeps the generation */
+    assert_int_equal(vn_store_begin(wr, &err), VN_OK);
+    assert_int_equal(vn_store_commit(wr, &err), VN_OK);
+    assert_int_equal(vn_mem_db_generation(vn_store_db(wr), &before, &err), VN_OK);
+    assert_int_equal(before, after);
+    vn_store_close(wr);
+
+    assert_int_equal(search(rd, m, &s, &a), 1);
+    assert_int_equal(search(rd, NULL, &s, &b), 1);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    vn_buf_free(&a);
+    vn_buf_free(&b);
+    vn_mem_free(m);
+    vn_store_close(rd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_as_fts5),
+        cmocka_unit_test(test_declines),
+        cmocka_unit_test(test_stale_goes_to_fts5),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
