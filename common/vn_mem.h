@@ -15,8 +15,8 @@
  * the caller asks FTS5 as before.
  *
  * A snapshot: it holds the index as it was at one generation (vn_meta
- * "generation", which vn_store_commit moves whenever a transaction
- * changed something). vn_store uses it only for searches that see that
+ * "generation", a random number vn_store_commit draws again whenever a
+ * transaction changed something). vn_store uses it only for searches that see that
  * same generation. Immutable once loaded: any number of threads may rank
  * with it at once, each on its own connection.
  * Calls return VN_OK or an error code and fill *err. */

@@ -640,10 +640,12 @@ int vn_store_commit(vn_store *st, vn_err *err)
 {
     int rc = vn_tok_flush(st->tok, err);
     /* a new generation for whatever changed: searches stop using an
-     * in-memory copy of the index (vn_mem.h) that no longer matches */
+     * in-memory copy of the index (vn_mem.h) that no longer matches. A
+     * random number, not a count: vnindex --rebuild copies another
+     * index's generation over this one's, and a count could repeat. */
     if (rc == VN_OK && sqlite3_total_changes64(st->db) != st->changes)
-        rc = exec(st, "INSERT INTO vn_meta(key, value) VALUES ('generation', 1)"
-                      " ON CONFLICT(key) DO UPDATE SET value = value + 1",
+        rc = exec(st, "INSERT INTO vn_meta(key, value) VALUES ('generation', random())"
+                      " ON CONFLICT(key) DO UPDATE SET value = random()",
                   "cannot record the generation", err);
     sqlite3_stmt *s = rc == VN_OK ? stmt(st, Q_COMMIT, err) : NULL;
     if (rc == VN_OK)

@@ -25,6 +25,7 @@
 #include "search.h"
 #include "serve_cache.h"
 #include "serve_complete.h"
+#include "serve_mem.h"
 #include "vn_buf.h"
 #include "vn_norm.h"
 #include "vn_store.h"
@@ -88,6 +89,9 @@ static const char usage[] =
     "  --timeout S          close a connection idle for S seconds (default 10)\n"
     "  --max-connections N  open connections at most (default 512)\n"
     "  --per-ip N           open connections from one address at most (default 64)\n"
+    "  --no-memory          rank through FTS5 only, without a copy of the index in\n"
+    "                       memory (by default one is loaded at start and again\n"
+    "                       after each reindex: about 1.3 times the index's size)\n"
     "\n"
     "Endpoints:\n"
     "  GET /?q=&page=&size=&since=&until=&sort=   the search page\n"
@@ -106,6 +110,7 @@ static const char usage[] =
 typedef struct serve_opts {
     const char *db, *listen, *access_log, *synonyms;
     int threads, timeout_s, max_conn, per_ip, cache_mb;
+    int no_memory;
 } serve_opts;
 
 /* A connection to the index and what goes with it. The server opens one
@@ -142,6 +147,7 @@ typedef struct server {
     int log_fd;            /* -1: no access log */
     serve_cache *cache;    /* NULL: no cache */
     vn_syn *syn;           /* abbreviations: built in, plus --synonyms */
+    serve_mem *mem;        /* the index in memory, or NULL (--no-memory) */
 } server;
 
 /* The worker of the calling thread, taken from the pool on its first
@@ -549,7 +555,11 @@ static int run_search(server *sv, worker *w, const search_req *rq, search_res *r
     }
     search_req with_syn = *rq;
     with_syn.syn = sv->syn;
+    void *ref = NULL;
+    vn_store_use_mem(w->st, serve_mem_acquire(sv->mem, &ref));
     int rc = search_run(w->st, w->nm, &with_syn, res, err);
+    vn_store_use_mem(w->st, NULL);
+    serve_mem_release(sv->mem, ref);
     if (rc == VN_OK && key != NULL)
         serve_cache_put(sv->cache, key, gen, res);
     free(key);
@@ -681,12 +691,18 @@ static void do_health(server *sv, struct MHD_Connection *c, const char *path, re
         return;
     }
     serve_cache_stats cs;
+    serve_mem_info mi;
     serve_cache_stats_get(sv->cache, &cs);
+    serve_mem_info_get(sv->mem, &mi);
     r->type = json_type;
     vn_buf_printf(&r->body, "{\"status\": \"ok\", \"articles\": %lld, \"threads\": %d, "
                   "\"cache\": {\"entries\": %zu, \"bytes\": %zu, \"hits\": %llu, "
-                  "\"misses\": %llu}}\n", (long long)n, sv->o.threads, cs.entries, cs.bytes,
-                  (unsigned long long)cs.hits, (unsigned long long)cs.misses);
+                  "\"misses\": %llu}, \"memory\": {\"enabled\": %s, \"ready\": %s, "
+                  "\"generation\": %lld, \"bytes\": %zu, \"loads\": %u, \"load_ms\": %.0f}}\n",
+                  (long long)n, sv->o.threads, cs.entries, cs.bytes,
+                  (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+                  sv->mem != NULL ? "true" : "false", mi.ready ? "true" : "false",
+                  (long long)mi.generation, mi.bytes, mi.loads, mi.load_ms);
 }
 
 /* An embedded file, with an ETag so that a browser revalidates cheaply. */
@@ -912,6 +928,7 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         {"timeout", required_argument, NULL, 'T'},
         {"max-connections", required_argument, NULL, 'm'},
         {"per-ip", required_argument, NULL, 'p'},
+        {"no-memory", no_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -923,6 +940,7 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         case 'l': o->listen = optarg; break;
         case 'a': o->access_log = optarg; break;
         case 's': o->synonyms = optarg; break;
+        case 'M': o->no_memory = 1; break;
         case 'h': fputs(usage, stdout); return 1;
         case '?':
             fputs("Try 'vnquery serve --help'.\n", stderr);
@@ -1141,6 +1159,7 @@ static void teardown(server *sv)
         free(sv->titles);
     }
     serve_cache_close(sv->cache);
+    serve_mem_stop(sv->mem); /* after the daemon: no search holds a copy */
     if (sv->log_fd >= 0)
         close(sv->log_fd);
     pthread_mutex_destroy(&sv->lock);
@@ -1199,6 +1218,10 @@ int serve_main(int argc, char **argv)
     if (code == EXIT_STOPPED && o.cache_mb > 0
         && serve_cache_open((size_t)o.cache_mb << 20, &sv->cache) != VN_OK) {
         fputs("vnquery serve: error: out of memory\n", stderr);
+        code = EXIT_FAILED;
+    }
+    if (code == EXIT_STOPPED && !o.no_memory && serve_mem_start(o.db, &sv->mem, &err) != VN_OK) {
+        fprintf(stderr, "vnquery serve: error: %s\n", err.msg);
         code = EXIT_FAILED;
     }
     if (code == EXIT_STOPPED)

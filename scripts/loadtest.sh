@@ -143,11 +143,21 @@ start_server() { # ARGS...: sets SERVER and U
     U=""
     for _ in $(seq 1 600); do
         U=$(sed -n 's|^vnquery serve: listening on \(http://[^/]*\)/.*|\1|p' "$T/serve.out" 2>/dev/null)
-        [ -n "$U" ] && return 0
+        [ -n "$U" ] && break
         kill -0 "$SERVER" 2>/dev/null || break
         sleep 0.05
     done
-    say "the server did not start:"; cat "$T/serve.err" >&2
+    if [ -z "$U" ]; then
+        say "the server did not start:"; cat "$T/serve.err" >&2
+        exit 1
+    fi
+    # Measure the server as it runs: with its copy of the index in memory.
+    for _ in $(seq 1 1200); do
+        curl -s "$U/healthz" | grep -q '"ready": true' && return 0
+        kill -0 "$SERVER" 2>/dev/null || break
+        sleep 0.1
+    done
+    say "the server did not load the index into memory:"; cat "$T/serve.err" >&2
     exit 1
 }
 stop_server() {

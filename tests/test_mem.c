@@ -217,7 +217,7 @@ static void test_same_as_fts5(void **state)
     assert_int_equal(vn_store_open(dbpath, VN_STORE_READ, &st, &err), VN_OK);
     assert_int_equal(vn_mem_load(vn_store_db(st), &m, &err), VN_OK);
     assert_true(vn_mem_bytes(m) > 0);
-    assert_true(vn_mem_generation(m) >= 4); /* one per commit that changed something */
+    assert_true(vn_mem_generation(m) != 0); /* drawn at each commit that changed something */
     for (int i = 0; i < 400; i++) {
         vn_query vq = {0};
         random_query(&q, &seed);
@@ -319,7 +319,7 @@ static void test_stale_goes_to_fts5(void **state)
     assert_int_equal(vn_store_put(wr, &d, &id, &err), VN_OK);
     assert_int_equal(vn_store_commit(wr, &err), VN_OK);
     assert_int_equal(vn_mem_db_generation(vn_store_db(wr), &after, &err), VN_OK);
-    assert_int_equal(after, before + 1);
+    assert_true(after != before);
     /* a transaction that changes nothing keeps the generation */
     assert_int_equal(vn_store_begin(wr, &err), VN_OK);
     assert_int_equal(vn_store_commit(wr, &err), VN_OK);

@@ -69,6 +69,21 @@ fi
 
 equals "/healthz: 200" "$(get "$U/healthz")" 200
 jq_ok "/healthz: ok with 31 articles" 'assert d["status"] == "ok" and d["articles"] == 31, d'
+# The copy of the index in memory (serve_mem.h) loads in the background.
+# wait_memory LOADS: until /healthz says that many loads are done.
+wait_memory() {
+    for _ in $(seq 1 150); do
+        get "$U/healthz" >/dev/null
+        python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["memory"]["loads"] < int(sys.argv[2]))' \
+            "$TMP/b" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+ok "/healthz: the index is loaded into memory" wait_memory 1
+jq_ok "/healthz: memory enabled, ready, one load" '
+m = d["memory"]; assert m["enabled"] and m["ready"] and m["loads"] == 1 and m["bytes"] > 0, d'
+GEN0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["memory"]["generation"])' "$TMP/b")
 
 equals "search: 200" "$(get "$U/api/search?q=tinh+gian+bien+che")" 200
 equals "search: JSON content type with charset" "$(header Content-Type)" "application/json; charset=utf-8"
@@ -358,6 +373,34 @@ equals "rebuild: every request during it answered 200" "$(sort -u "$TMP/during" 
 get "$U/api/search?q=tinh+gian+bien+che" >/dev/null
 jq_ok "rebuild: searches work after it" '
 assert d["results"][0]["path"].endswith("'"$STAFF"'"), d'
+
+# ---- the copy in memory after reindexing, and without it ------------------------------------------
+
+ok "reindex: the copy in memory is loaded again" wait_memory 2
+jq_ok "reindex: a copy of another generation" 'assert d["memory"]["generation"] != '"$GEN0"', d'
+# Every answer the same as a server that ranks through FTS5 only.
+A=$U A_PID=$PID
+ok "a server with --no-memory starts" start_server "$TMP/nomem.out" --threads 1 --no-memory --cache 0
+get "$U/healthz" >/dev/null
+jq_ok "--no-memory: healthz says so" 'assert d["memory"] == {"enabled": False, "ready": False,
+    "generation": 0, "bytes": 0, "loads": 0, "load_ms": 0}, d'
+same=0
+for q in "tinh+gian+bien+che" "cong+chuc" "c%C3%B4ng+ch%E1%BB%A9c&page=2" "%22bien+che%22" \
+    "tinh+-bien" "UBND+OR+HDND" "bien&sort=date" "can+bo&since=2024&until=2024-12" \
+    "title%3Atinh" "bie*" "so+noi+vu&size=3&page=3"; do
+    curl -s "$A/api/search?q=$q" | python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("took_ms"); print(json.dumps(d, sort_keys=True))' >"$TMP/with"
+    curl -s "$U/api/search?q=$q" | python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("took_ms"); print(json.dumps(d, sort_keys=True))' >"$TMP/without"
+    if cmp -s "$TMP/with" "$TMP/without" && grep -q '"total"' "$TMP/with"; then
+        same=$((same + 1))
+    else
+        fail "memory and FTS5 answer $q alike: $(diff "$TMP/with" "$TMP/without" | head -c 600)"
+    fi
+done
+equals "memory and FTS5: 11 searches answered alike" "$same" 11
+kill -TERM "$PID"
+wait "$PID"
+equals "--no-memory: exit 0" "$?" 0
+U=$A PID=$A_PID
 
 # ---- libmicrohttpd's own complaints: ours, and not a flood ---------------------------------------------
 
