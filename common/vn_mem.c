@@ -1069,6 +1069,23 @@ static int rank_row(vn_ranker *r, int ngroup, const int *map, run *runs, int nru
     return rc == VN_OK ? vn_ranker_key(r, size, key) : rc;
 }
 
+/* The largest proximity a row with these runs can have (vn_snip.c
+ * column_proximity): none with fewer than two groups (on its first
+ * SNIP_INST_MAX instances, which is what vn_rank reads), else anything. */
+static double best_proximity(const expr *e, const run *runs, int nrun)
+{
+    int first = -1;
+    uint64_t n = 0;
+    for (int i = 0; i < nrun; i++) {
+        int g = e->map[runs[i].phrase];
+        n += runs[i].n;
+        if (first >= 0 && g != first)
+            return VN_RANK_P_ADJACENT;
+        first = g;
+    }
+    return n > SNIP_INST_MAX ? VN_RANK_P_ADJACENT : VN_RANK_P_NONE;
+}
+
 static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const vn_mem_query *q,
                         hit *heap, int k, int *nheap, int64_t *total)
 {
@@ -1103,11 +1120,11 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
         if (e->ph[p].positive && (cur[p] = phrase_cursors(m, &e->ph[p])) == NULL)
             rc = VN_ENOMEM;
     *total = 0;
+    int by_rank = q->sort == VN_SORT_RELEVANCE;
     /* Every match in id order (the cursors only move forward). Once the
-     * page is full and ordered by rank, a row is ranked only when its
-     * best possible key (BM25 from counts alone, proximity at its best)
-     * would enter it. */
-    int prune = q->sort == VN_SORT_RELEVANCE;
+     * page is full and ordered by rank, a row is ranked in full only when
+     * the best key it could have (BM25 from counts, the largest proximity
+     * its words allow) would enter the page. */
     for (size_t w = 0; rc == VN_OK && w < m->words; w++)
         for (uint64_t x = match[w]; rc == VN_OK && x != 0; x &= x - 1) {
             int32_t id = (int32_t)(w * 64 + (size_t)__builtin_ctzll(x));
@@ -1121,10 +1138,10 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
             int nrun = 0;
             rc = row_runs(m, e, id, cur, buf, cap, runs, &nrun);
             hit hi = {id, 0.0};
-            if (rc == VN_OK && prune && *nheap == k) {
+            if (rc == VN_OK && by_rank && *nheap == k) {
                 vn_ranker_row(r);
                 row_counts(r, map, runs, nrun);
-                hi.key = vn_ranker_best(r, m->size[id]);
+                hi.key = vn_ranker_best(r, m->size[id], best_proximity(e, runs, nrun));
                 if (!before(&o, &hi, &heap[0]))
                     continue;
             }

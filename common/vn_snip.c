@@ -684,7 +684,8 @@ static double column_proximity(const inst *c, int m, int k, int lsum, int *cnt, 
             /* Narrower than the phrases' sizes: one token stands for two
              * query words (dieu ky dieu), which no reading does. */
             double score = w < lsum ? 0.0
-                         : w == lsum ? (in_query_order(c, l, r) ? 1.0 : 0.8)
+                         : w == lsum ? (in_query_order(c, l, r) ? VN_RANK_P_ADJACENT
+                                                                : VN_RANK_P_REORDERED)
                                      : 0.7 * (double)lsum / (double)w;
             best = score > best ? score : best;
             covered -= --cnt[c[l].phrase] == 0;
@@ -858,13 +859,12 @@ static double bm25(const vn_ranker *r, int size)
     return score;
 }
 
-double vn_ranker_best(const vn_ranker *r, int size)
+double vn_ranker_best(const vn_ranker *r, int size, double p)
 {
     double score = bm25(r, size);
-    if (r->ngroup < 2)
-        return -score * (1.0 + 2.0 * 0.0);
-    score = -score * (1.0 + 2.0 * 1.0);
-    return score - VN_RANK_TIER;
+    p = r->ngroup < 2 ? 0.0 : p;
+    score = -score * (1.0 + 2.0 * p);
+    return p >= 1.0 ? score - VN_RANK_TIER : score;
 }
 
 int vn_ranker_key(vn_ranker *r, int size, double *key)

@@ -87,11 +87,18 @@ int vn_ranker_add(vn_ranker *r, int group, int col, int off);
 int vn_ranker_key(vn_ranker *r, int size, double *key);
 /* Instead of vn_ranker_add, for a row that may be skipped: n instances
  * of group in column col, counted for BM25 only; then vn_ranker_best is
- * a key no larger than the row's (proximity at its best), to compare
- * with the worst kept. A row worth ranking starts again from
- * vn_ranker_row. */
+ * the key the row would have with proximity p (VN_RANK_P_* below), no
+ * larger than its real key when its proximity is at most p. A row worth
+ * ranking starts again from vn_ranker_row. */
 void vn_ranker_count(vn_ranker *r, int group, int col, uint32_t n);
-double vn_ranker_best(const vn_ranker *r, int size);
+double vn_ranker_best(const vn_ranker *r, int size, double p);
+
+/* What vn_proximity can be: 1 (the words adjacent and in order), 0.8
+ * (adjacent, another order), else below 0.7; 0 with fewer than two
+ * groups in the row. */
+#define VN_RANK_P_ADJACENT 1.0
+#define VN_RANK_P_REORDERED 0.8
+#define VN_RANK_P_NONE 0.0
 
 /* vn_snippet's text for a row whose instances come from elsewhere
  * (vn_mem.h): v[0..n) in FTS5's xInst order (column, offset, phrase),
