@@ -57,6 +57,8 @@ struct vn_mem {
     uint32_t *date;    /* by id: offset into dates, UINT32_MAX none */
     vn_buf dates;      /* NUL-terminated strings */
     size_t words;      /* uint64_t per bit set */
+    uint32_t *tset;    /* by term: its articles' bit set in sets, or UINT32_MAX */
+    uint64_t *sets;    /* the bit sets of the commonest terms, words each */
     size_t bytes;
 };
 
@@ -298,6 +300,35 @@ static int load_postings(sqlite3 *db, vn_mem *m, vn_err *err)
     return rc;
 }
 
+/* Bit sets made ahead for the terms in many articles (the, of, is...):
+ * a query copies them instead of setting a bit per article. Those whose
+ * articles' ids take more room than their bit set, at most as many as
+ * take a quarter of the postings' size. */
+static int make_sets(vn_mem *m)
+{
+    size_t min_df = m->words * 2, budget = ((size_t)m->nentry * 8 + (size_t)m->npos * 4) / 4;
+    size_t nset = 0, max_sets = budget / (m->words * sizeof *m->sets) + 1;
+    m->tset = malloc(((size_t)m->nterm + 1) * sizeof *m->tset);
+    if (m->tset == NULL)
+        return VN_ENOMEM;
+    for (uint32_t t = 0; t < m->nterm; t++) {
+        size_t df = m->terms[t + 1].first - m->terms[t].first;
+        m->tset[t] = df >= min_df && nset < max_sets ? (uint32_t)nset++ : UINT32_MAX;
+    }
+    m->sets = calloc(nset * m->words + 1, sizeof *m->sets);
+    if (m->sets == NULL)
+        return VN_ENOMEM;
+    for (uint32_t t = 0; t < m->nterm; t++) {
+        if (m->tset[t] == UINT32_MAX)
+            continue;
+        uint64_t *b = m->sets + (size_t)m->tset[t] * m->words;
+        for (uint32_t e = m->terms[t].first; e < m->terms[t + 1].first; e++)
+            b[(uint32_t)m->doc[e] >> 6] |= (uint64_t)1 << (m->doc[e] & 63);
+    }
+    m->bytes += nset * m->words * sizeof *m->sets + ((size_t)m->nterm + 1) * sizeof *m->tset;
+    return VN_OK;
+}
+
 int vn_mem_load(sqlite3 *db, vn_mem **out, vn_err *err)
 {
     vn_mem *m = calloc(1, sizeof *m);
@@ -327,6 +358,10 @@ int vn_mem_load(sqlite3 *db, vn_mem **out, vn_err *err)
              + (size_t)m->nentry * (sizeof *m->doc + sizeof *m->pfirst)
              + (size_t)m->npos * sizeof *m->pos
              + ((size_t)m->maxid + 1) * (sizeof *m->size + sizeof *m->date) + m->dates.cap;
+    if (make_sets(m) != VN_OK) {
+        vn_mem_free(m);
+        return vn_err_set(err, VN_ENOMEM, "out of memory loading the index");
+    }
     *out = m;
     return VN_OK;
 }
@@ -343,6 +378,8 @@ void vn_mem_free(vn_mem *m)
     free(m->size);
     free(m->date);
     vn_buf_free(&m->dates);
+    free(m->tset);
+    free(m->sets);
     free(m);
 }
 
@@ -792,7 +829,14 @@ static int phrase_bits(const vn_mem *m, phrase *p, size_t words)
             memset(b, 0, words * sizeof *b);
         }
         for (int i = 0; i < p->slot[j].n; i++) {
-            cursor c = term_cursor(m, p->slot[j].term[i]);
+            uint32_t t = p->slot[j].term[i];
+            if (m->tset[t] != UINT32_MAX) {
+                const uint64_t *set = m->sets + (size_t)m->tset[t] * words;
+                for (size_t w = 0; w < words; w++)
+                    b[w] |= set[w];
+                continue;
+            }
+            cursor c = term_cursor(m, t);
             for (uint32_t e = c.at; e < c.end; e++)
                 set_bit(b, m->doc[e]);
         }
@@ -1050,11 +1094,14 @@ static int row_runs(const vn_mem *m, const expr *e, int32_t id, cursor **cur, ui
     return rc;
 }
 
-/* The runs' instances counted by column (positions sort by column). */
+/* The runs' instances counted by column (positions sort by column, the
+ * body's first). */
 static void row_counts(vn_ranker *r, const int *map, const run *runs, int nrun)
 {
     for (int i = 0; i < nrun; i++) {
-        uint32_t split = lower_bound(runs[i].v, runs[i].n, 1u << COL_SHIFT);
+        uint32_t split = runs[i].n; /* the few title positions come last */
+        while (split > 0 && runs[i].v[split - 1] >= 1u << COL_SHIFT)
+            split--;
         vn_ranker_count(r, map[runs[i].phrase], 0, split);
         for (uint32_t j = split; j < runs[i].n; j++)
             vn_ranker_count(r, map[runs[i].phrase], (int)(runs[i].v[j] >> COL_SHIFT), 1);
