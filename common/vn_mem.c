@@ -21,6 +21,7 @@
 #include "vn_store.h"
 #include "vn_tok.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1169,9 +1170,9 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
     *total = 0;
     int by_rank = q->sort == VN_SORT_RELEVANCE;
     /* Every match in id order (the cursors only move forward). Once the
-     * page is full and ordered by rank, a row is ranked in full only when
-     * the best key it could have (BM25 from counts, the largest proximity
-     * its words allow) would enter the page. */
+     * page is full, a row is ranked in full only when the best key it
+     * could have would enter the page: by rank, BM25 from counts with the
+     * largest proximity its words allow; by date, any key on its date. */
     for (size_t w = 0; rc == VN_OK && w < m->words; w++)
         for (uint64_t x = match[w]; rc == VN_OK && x != 0; x &= x - 1) {
             int32_t id = (int32_t)(w * 64 + (size_t)__builtin_ctzll(x));
@@ -1185,10 +1186,14 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
             int nrun = 0;
             rc = row_runs(m, e, id, cur, buf, cap, runs, &nrun);
             hit hi = {id, 0.0};
-            if (rc == VN_OK && by_rank && *nheap == k) {
-                vn_ranker_row(r);
-                row_counts(r, map, runs, nrun);
-                hi.key = vn_ranker_best(r, m->size[id], best_proximity(e, runs, nrun));
+            if (rc == VN_OK && *nheap == k) {
+                if (by_rank) {
+                    vn_ranker_row(r);
+                    row_counts(r, map, runs, nrun);
+                    hi.key = vn_ranker_best(r, m->size[id], best_proximity(e, runs, nrun));
+                } else {
+                    hi.key = -HUGE_VAL; /* by date: its date decides */
+                }
                 if (!before(&o, &hi, &heap[0]))
                     continue;
             }
