@@ -33,6 +33,7 @@
 #define NODES_MAX 20000
 #define TOKENS_MAX 256        /* positions in one phrase */
 #define DEPTH_MAX 64          /* parentheses */
+#define MERGE_LINEAR 4        /* runs merged without a heap */
 #define SNIP_INST_MAX 20000   /* instances vn_snippet reads (vn_snip.c INST_MAX) */
 #define SPARSE_IDS 8          /* ids may spread to 8x the articles (plus 1M) */
 
@@ -1025,6 +1026,20 @@ static void run_sift(run **h, int n, int i)
     }
 }
 
+/* The runs' instances counted by column (positions sort by column, the
+ * body's first). */
+static void row_counts(vn_ranker *r, const int *map, const run *runs, int nrun)
+{
+    for (int i = 0; i < nrun; i++) {
+        uint32_t split = runs[i].n; /* the few title positions come last */
+        while (split > 0 && runs[i].v[split - 1] >= 1u << COL_SHIFT)
+            split--;
+        vn_ranker_count(r, map[runs[i].phrase], 0, split);
+        for (uint32_t j = split; j < runs[i].n; j++)
+            vn_ranker_count(r, map[runs[i].phrase], (int)(runs[i].v[j] >> COL_SHIFT), 1);
+    }
+}
+
 /* Feed the row's instances to r in FTS5's xInst order (column, offset,
  * phrase): a merge of the runs. Order only matters to proximity, which
  * needs two groups. */
@@ -1032,24 +1047,26 @@ static int feed_runs(vn_ranker *r, int ngroup, const int *map, run *runs, int nr
 {
     int rc = VN_OK, n = 0;
     if (ngroup < 2) {
-        for (int i = 0; i < nrun && rc == VN_OK; i++)
-            for (uint32_t j = 0; j < runs[i].n && rc == VN_OK; j++)
-                rc = vn_ranker_add(r, map[runs[i].phrase], (int)(runs[i].v[j] >> COL_SHIFT),
-                                   (int)(runs[i].v[j] & OFF_MAX));
-        return rc;
+        row_counts(r, map, runs, nrun);
+        return VN_OK;
     }
     for (int i = 0; i < nrun; i++)
         if (runs[i].n > 0)
             h[n++] = &runs[i];
-    for (int i = n / 2 - 1; i >= 0; i--)
+    int small = n <= MERGE_LINEAR; /* pick the least by looking at each */
+    for (int i = n / 2 - 1; !small && i >= 0; i--)
         run_sift(h, n, i);
     while (n > 0 && rc == VN_OK) {
-        run *t = h[0];
+        int b = 0;
+        for (int i = 1; small && i < n; i++)
+            b = run_before(h[i], h[b]) ? i : b;
+        run *t = h[b];
         uint32_t pos = t->v[t->at];
         rc = vn_ranker_add(r, map[t->phrase], (int)(pos >> COL_SHIFT), (int)(pos & OFF_MAX));
         if (++t->at == t->n)
-            h[0] = h[--n];
-        run_sift(h, n, 0);
+            h[b] = h[--n];
+        if (!small)
+            run_sift(h, n, 0);
     }
     return rc;
 }
@@ -1095,19 +1112,6 @@ static int row_runs(const vn_mem *m, const expr *e, int32_t id, cursor **cur, ui
     return rc;
 }
 
-/* The runs' instances counted by column (positions sort by column, the
- * body's first). */
-static void row_counts(vn_ranker *r, const int *map, const run *runs, int nrun)
-{
-    for (int i = 0; i < nrun; i++) {
-        uint32_t split = runs[i].n; /* the few title positions come last */
-        while (split > 0 && runs[i].v[split - 1] >= 1u << COL_SHIFT)
-            split--;
-        vn_ranker_count(r, map[runs[i].phrase], 0, split);
-        for (uint32_t j = split; j < runs[i].n; j++)
-            vn_ranker_count(r, map[runs[i].phrase], (int)(runs[i].v[j] >> COL_SHIFT), 1);
-    }
-}
 
 static int rank_row(vn_ranker *r, int ngroup, const int *map, run *runs, int nrun, run **h,
                     int size, double *key)
