@@ -139,8 +139,15 @@ qbench() {
     sed -n 's/^qbench: slow: //p' "$T/q_$1.err" >"$T/q_$1.slow"
     say "  $(cat "$T/q_$1")"
 }
-say "in-process queries: ours ($NQUERIES queries, warm-up + 3 passes)"
-qbench ours --ours "$OURS"
+say "in-process queries: ours, index in memory ($NQUERIES queries, warm-up + 3 passes)"
+qbench ours --mem "$OURS"
+say "in-process queries: ours, through FTS5"
+qbench fts --ours "$OURS"
+say "in-process queries: in memory and through FTS5 give the same results?"
+build/bench/qbench --same "$OURS" "$QUERIES" >"$T/same" 2>"$T/same.err" || {
+    cat "$T/same.err" >&2; exit 1; }
+SAME=$(cat "$T/same")
+say "  $SAME"
 say "in-process queries: baseline"
 qbench base --baseline "$BASE"
 
@@ -203,6 +210,11 @@ B_accent_median_ms=$(field accent_median_ms "$T/q_base")
 O_nohits=$(field nohits "$T/q_ours")             B_nohits=$(field nohits "$T/q_base")
 O_mean_matches=$(field mean_matches "$T/q_ours") B_mean_matches=$(field mean_matches "$T/q_base")
 O_WHOLE=$(cat "$T/whole_ours") B_WHOLE=$(cat "$T/whole_base")
+F_median_ms=$(field median_ms "$T/q_fts")       F_p99_ms=$(field p99_ms "$T/q_fts")
+F_plain_median_ms=$(field plain_median_ms "$T/q_fts")
+F_accent_median_ms=$(field accent_median_ms "$T/q_fts")
+MEM_LOAD_S=$(awk -v ms="$(field mem_load_ms "$T/q_ours")" 'BEGIN { printf "%.1f", ms / 1000 }')
+MEM_MB=$(field mem_mb "$T/q_ours")
 SQLITE_VERSION=$(field sqlite_version "$T/q_ours")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "–"; else printf "%.2f×", a / b }'; }
@@ -225,6 +237,11 @@ row() {
     row "Query p99, ms (in process)" "$O_p99_ms" "$B_p99_ms"
     row "Accent-free queries: median, ms" "$O_plain_median_ms" "$B_plain_median_ms"
     row "Accented queries: median, ms" "$O_accent_median_ms" "$B_accent_median_ms"
+    row "Through FTS5 (no copy in memory): query median, ms" "$F_median_ms" "$B_median_ms"
+    row "Through FTS5: query p99, ms" "$F_p99_ms" "$B_p99_ms"
+    row "Through FTS5: accent-free / accented median, ms" \
+        "$F_plain_median_ms / $F_accent_median_ms" "–"
+    row "Index in memory: load, s / size, MB" "$MEM_LOAD_S / $MEM_MB" "–"
     row "Whole process: median, ms (first $WHOLE_QUERIES queries)" "$O_WHOLE" "$B_WHOLE"
     row "Queries matching nothing (of $NQUERIES)" "$O_nohits" "$B_nohits" -
     row "Mean matches per query" "$O_mean_matches" "$B_mean_matches"
@@ -299,7 +316,14 @@ MB = 2^20 bytes. How each figure is taken:
 - No-change rerun: \`vnindex\` again over the same folder, right after each build.
 - In process (\`bench/qbench.c\`): for each of the $NQUERIES lines of
   \`bench/queries.txt\`, \`vn_query_parse\` then \`vn_store_search\` (10 results,
-  snippets, a callback copying every field) on a read-only store; the
+  snippets, a callback copying every field) on a read-only store that
+  holds the index in memory (\`qbench --mem\`, common/vn_mem.h), as
+  \`vnquery serve\` does; the rows "through FTS5" are the same without it
+  (\`qbench --ours\`), as the one-shot \`vnquery\` runs. Both give the
+  same results, checked in the same run with \`qbench --same\` (each query
+  on pages 1 and 3, by relevance and by date, with date bounds: ids, exact
+  scores, snippets, totals): $SAME. Load time and size of the copy are
+  what \`qbench --mem\` measured before its queries; the
   baseline runs the same FTS5 expression as
   \`SELECT rowid, title, snippet(doc, 1, '<mark>', '</mark>', '…', 32) FROM doc
   WHERE doc MATCH ?1 ORDER BY bm25(doc, 10.0, 1.0) LIMIT 10\`. One warm-up
