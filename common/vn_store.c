@@ -133,6 +133,7 @@ struct vn_store {
     int current;              /* index into dicts, or -1 */
     int have_dict;            /* vn_dict holds one: no more training */
     const vn_mem *mem;        /* ranks instead of FTS5 when current, or NULL */
+    vn_zip_inflater *inflater; /* for vn_unzip: made on first use */
     int64_t changes;          /* sqlite3_total_changes64 at vn_store_begin */
 };
 
@@ -362,8 +363,10 @@ static void sql_unzip(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     const void *src = sqlite3_value_blob(argv[0]);
     int n = sqlite3_value_bytes(argv[0]);
-    if (vn_zip_unpack_dict(src, (size_t)n, dict_find, sqlite3_user_data(ctx), &out, &err)
-        != VN_OK) {
+    vn_store *st = sqlite3_user_data(ctx);
+    if (st->inflater == NULL)
+        st->inflater = vn_zip_inflater_new(); /* NULL: the usual way */
+    if (vn_zip_unpack_with(st->inflater, src, (size_t)n, dict_find, st, &out, &err) != VN_OK) {
         sqlite3_result_error(ctx, err.msg, -1);
         return;
     }
@@ -615,6 +618,7 @@ void vn_store_close(vn_store *st)
     }
     sqlite3_close(st->db);
     vn_buf_free(&st->zbuf);
+    vn_zip_inflater_free(st->inflater);
     for (int i = 0; i < VN_STORE_DICTS; i++)
         vn_buf_free(&st->dicts[i].data);
     free(st->path);

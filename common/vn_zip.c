@@ -325,6 +325,76 @@ int vn_zip_unpack_dict(const void *src, size_t n, vn_zip_dict_fn find, void *ctx
     return rc;
 }
 
+struct vn_zip_inflater {
+    z_stream zs;   /* raw (no zlib header): the dictionary goes in unchecked */
+    int ready;
+};
+
+vn_zip_inflater *vn_zip_inflater_new(void)
+{
+    vn_zip_inflater *z = calloc(1, sizeof *z);
+    if (z != NULL && inflateInit2(&z->zs, -MAX_WBITS) == Z_OK)
+        z->ready = 1;
+    if (z != NULL && !z->ready) {
+        free(z);
+        z = NULL;
+    }
+    return z;
+}
+
+void vn_zip_inflater_free(vn_zip_inflater *z)
+{
+    if (z == NULL)
+        return;
+    inflateEnd(&z->zs);
+    free(z);
+}
+
+/* The zlib stream at p (n bytes) with a dictionary header, inflated raw
+ * into exactly want bytes at out, its Adler-32 checked here. Returns 1
+ * when done, 0 when the stream must go the usual way (any surprise). */
+static int inflate_raw(vn_zip_inflater *z, const unsigned char *p, size_t n, vn_zip_dict_fn find,
+                       void *ctx, unsigned char *out, size_t want)
+{
+    /* CMF, FLG with FDICT, DICTID (big-endian), deflate data, ADLER32 */
+    if (n < 2 + 4 + 4 || (p[0] & 0x0F) != Z_DEFLATED || ((p[0] << 8) | p[1]) % 31 != 0
+        || !(p[1] & 0x20) || want > UINT_MAX)
+        return 0;
+    uint32_t id = (uint32_t)p[2] << 24 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 8 | p[5];
+    vn_zip_dict dict = {0};
+    vn_err err;
+    if (find == NULL || find(ctx, id, &dict, &err) != VN_OK || dict.n > UINT_MAX)
+        return 0;
+    z_stream *zs = &z->zs;
+    if (inflateReset(zs) != Z_OK || inflateSetDictionary(zs, dict.data, (uInt)dict.n) != Z_OK)
+        return 0;
+    zs->next_in = (unsigned char *)p + 6;
+    zs->avail_in = (uInt)(n - 6);
+    zs->next_out = out;
+    zs->avail_out = (uInt)want;
+    if (inflate(zs, Z_FINISH) != Z_STREAM_END || zs->avail_out != 0 || zs->avail_in != 4)
+        return 0;
+    const unsigned char *t = zs->next_in;
+    uint32_t sum = (uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3];
+    return adler32(1L, out, (uInt)want) == sum;
+}
+
+int vn_zip_unpack_with(vn_zip_inflater *z, const void *src, size_t n, vn_zip_dict_fn find,
+                       void *ctx, vn_buf *dst, vn_err *err)
+{
+    const unsigned char *p = src;
+    size_t pos = 1, want = 0;
+    if (z == NULL || n == 0 || p[0] != ZIP_FORMAT || get_varint(p, n, &pos, &want, err) != VN_OK
+        || vn_buf_reserve(dst, want) != VN_OK)
+        return vn_zip_unpack_dict(src, n, find, ctx, dst, err);
+    if (!inflate_raw(z, p + pos, n - pos, find, ctx, (unsigned char *)dst->data + dst->len,
+                     want))
+        return vn_zip_unpack_dict(src, n, find, ctx, dst, err);
+    dst->len += want;
+    dst->data[dst->len] = '\0';
+    return VN_OK;
+}
+
 /* Pieces of this many bytes: long enough to hold a few words and their
  * spacing, short enough that a 32 KB dictionary samples 256 texts. */
 #define TRAIN_PIECE 128

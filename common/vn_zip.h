@@ -67,6 +67,18 @@ int vn_zip_unpack(const void *src, size_t n, vn_buf *dst, vn_err *err);
 int vn_zip_unpack_dict(const void *src, size_t n, vn_zip_dict_fn find, void *ctx,
                        vn_buf *dst, vn_err *err);
 
+/* For one connection that reads many articles (snippets): a raw inflate
+ * state kept from body to body, so that each costs neither a new state
+ * nor zlib's Adler-32 of the 32 KB dictionary. Not thread-safe. */
+typedef struct vn_zip_inflater vn_zip_inflater;
+vn_zip_inflater *vn_zip_inflater_new(void);  /* NULL: out of memory */
+void vn_zip_inflater_free(vn_zip_inflater *z);
+
+/* vn_zip_unpack_dict through z (NULL: without): the same text, the same
+ * errors (a stream the fast way cannot take goes the usual way). */
+int vn_zip_unpack_with(vn_zip_inflater *z, const void *src, size_t n, vn_zip_dict_fn find,
+                       void *ctx, vn_buf *dst, vn_err *err);
+
 /* Train a dictionary from sample texts: pieces from the middle of evenly
  * spaced texts among ntexts (texts[i] of lens[i] bytes), at most
  * VN_ZIP_DICT_MAX bytes, appended to out. Deterministic: the same texts

@@ -79,7 +79,8 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
     echo "| ${COPIES}x, through FTS5 | | | | | | $(f median_ms "$T/qF") ms | $(f p99_ms "$T/qF") ms |"
     echo
     echo "The copy in memory: 1x $(f mem_mb "$T/q1") MB, loaded in $(f mem_load_ms "$T/q1") ms;"
-    echo "${COPIES}x $(f mem_mb "$T/qN") MB, loaded in $(f mem_load_ms "$T/qN") ms."    echo
+    echo "${COPIES}x $(f mem_mb "$T/qN") MB, loaded in $(f mem_load_ms "$T/qN") ms."
+    echo
     echo "Build time ${COPIES}x / 1x: **$(ratio "$SN" "$S1")** (target at most 11)."
     echo "Query p99 at ${COPIES}x: **$(f p99_ms "$T/qN") ms** (target under 50 ms)."
     echo "Peak RSS at ${COPIES}x: **${RN} MB** (target under 64 MB)."

@@ -493,6 +493,69 @@ static void test_packer_same_bytes(void **state)
     assert_int_equal(vn_zip_packer_dict_id(NULL), 0);
 }
 
+/* vn_zip_unpack_with gives what vn_zip_unpack_dict gives, text and
+ * errors alike, for every text, with and without a dictionary, and for
+ * every byte of a stored form changed. */
+static void test_inflater_same(void **state)
+{
+    (void)state;
+    char dict_text[4096];
+    size_t nd = 0;
+    while (nd + sizeof para_vi < sizeof dict_text) {
+        memcpy(dict_text + nd, para_vi, sizeof para_vi - 1);
+        nd += sizeof para_vi - 1;
+    }
+    vn_zip_dict dict = {dict_text, nd, vn_zip_dict_id(dict_text, nd)};
+    const char *texts[] = {"", "a", short_vi, para_vi, para_vi + 100, short_vi};
+    vn_zip_inflater *z = vn_zip_inflater_new();
+    assert_non_null(z);
+    int damaged = 0;
+    for (int with = 0; with < 2; with++)
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+            vn_buf packed = VN_BUF_INIT;
+            vn_err err;
+            size_t n = strlen(texts[i]);
+            assert_int_equal(vn_zip_pack_dict(texts[i], n, 5, with ? &dict : NULL, &packed, &err),
+                             VN_OK);
+            for (size_t at = 0; at <= packed.len; at++) {
+                vn_buf a = VN_BUF_INIT, b = VN_BUF_INIT;
+                vn_err ea = {0}, eb = {0};
+                unsigned char *bytes = (unsigned char *)packed.data;
+                if (at < packed.len)
+                    bytes[at] ^= 0x5A; /* at == len: the form as stored */
+                int ra = vn_zip_unpack_with(z, packed.data, packed.len, find_one, &dict, &a, &ea);
+                int rb = vn_zip_unpack_dict(packed.data, packed.len, find_one, &dict, &b, &eb);
+                assert_int_equal(ra, rb);
+                if (ra == VN_OK) {
+                    assert_int_equal(a.len, b.len);
+                    assert_memory_equal(a.data ? a.data : "", b.data ? b.data : "", a.len);
+                } else {
+                    assert_string_equal(ea.msg, eb.msg);
+                    damaged++;
+                }
+                if (at < packed.len)
+                    bytes[at] ^= 0x5A;
+                vn_buf_free(&a);
+                vn_buf_free(&b);
+            }
+            vn_buf back = VN_BUF_INIT;
+            vn_err err2;
+            assert_int_equal(vn_zip_unpack_with(z, packed.data, packed.len, find_one, &dict,
+                                                &back, &err2), VN_OK);
+            assert_int_equal(back.len, n);
+            vn_buf_free(&back);
+            vn_buf_free(&packed);
+        }
+    assert_true(damaged > 500);
+    vn_zip_inflater_free(z);
+    vn_zip_inflater_free(NULL);
+    vn_buf out = VN_BUF_INIT;
+    vn_err err;
+    assert_int_equal(vn_zip_unpack_with(NULL, "\x01", 1, NULL, NULL, &out, &err),
+                     vn_zip_unpack_dict("\x01", 1, NULL, NULL, &out, &err));
+    vn_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_append_semantics),
         cmocka_unit_test(test_every_truncation_fails),
         cmocka_unit_test(test_every_corruption_detected),
+        cmocka_unit_test(test_inflater_same),
         cmocka_unit_test(test_damage_messages),
         cmocka_unit_test(test_wrong_format_byte),
         cmocka_unit_test(test_huge_declared_length),
