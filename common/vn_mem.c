@@ -1121,21 +1121,71 @@ static int rank_row(vn_ranker *r, int ngroup, const int *map, run *runs, int nru
     return rc == VN_OK ? vn_ranker_key(r, size, key) : rc;
 }
 
-/* The largest proximity a row with these runs can have (vn_snip.c
- * column_proximity): none with fewer than two groups (on its first
- * SNIP_INST_MAX instances, which is what vn_rank reads), else anything. */
-static double best_proximity(const expr *e, const run *runs, int nrun)
+/* The least distance between a position of run x and one of run y
+ * (positions of different columns are 2^28 apart at least). */
+static uint32_t run_gap(const run *x, const run *y)
 {
-    int first = -1;
+    uint32_t best = UINT32_MAX, i = 0, j = 0;
+    while (i < x->n && j < y->n && best > 0) {
+        uint32_t a = x->v[i], b = y->v[j];
+        uint32_t d = a < b ? b - a : a - b;
+        best = d < best ? d : best;
+        if (a < b)
+            i++;
+        else
+            j++;
+    }
+    return best;
+}
+
+/* The largest proximity a row with these runs can have (vn_snip.c
+ * column_proximity), judged as vn_rank judges it, on the row's first
+ * SNIP_INST_MAX instances (more than that: anything): none with fewer
+ * than two groups. Any window holding all the groups holds the two with
+ * the fewest instances, so it is wider than their least distance d: when
+ * d + 1 exceeds the groups' total size, proximity is at most
+ * 0.7 * size / (d + 1), as column_proximity computes it. */
+static double best_proximity(const expr *e, const run *runs, int nrun, int *gcount)
+{
     uint64_t n = 0;
+    int k = 0, lsum = 0;
     for (int i = 0; i < nrun; i++) {
         int g = e->map[runs[i].phrase];
         n += runs[i].n;
-        if (first >= 0 && g != first)
-            return VN_RANK_P_ADJACENT;
-        first = g;
+        if (gcount[g] == 0) {
+            k++;
+            lsum += e->psize[g];
+        }
+        gcount[g] += (int)runs[i].n;
     }
-    return n > SNIP_INST_MAX ? VN_RANK_P_ADJACENT : VN_RANK_P_NONE;
+    int a = -1, b = -1;
+    for (int i = 0; i < nrun; i++) { /* the two groups with the fewest */
+        int g = e->map[runs[i].phrase];
+        if (g == a || g == b)
+            continue;
+        if (a < 0 || gcount[g] < gcount[a]) {
+            b = a;
+            a = g;
+        } else if (b < 0 || gcount[g] < gcount[b]) {
+            b = g;
+        }
+    }
+    uint32_t d = UINT32_MAX;
+    for (int i = 0; b >= 0 && i < nrun; i++)
+        for (int j = 0; e->map[runs[i].phrase] == a && j < nrun; j++)
+            if (e->map[runs[j].phrase] == b) {
+                uint32_t gap = run_gap(&runs[i], &runs[j]);
+                d = gap < d ? gap : d;
+            }
+    for (int i = 0; i < nrun; i++)
+        gcount[e->map[runs[i].phrase]] = 0;
+    if (n > SNIP_INST_MAX)
+        return VN_RANK_P_ADJACENT;
+    if (k < 2 || d == UINT32_MAX)
+        return VN_RANK_P_NONE; /* no column holds them all */
+    if ((uint64_t)d + 1 <= (uint64_t)lsum)
+        return VN_RANK_P_ADJACENT;
+    return 0.7 * (double)lsum / (double)((uint64_t)d + 1);
 }
 
 static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const vn_mem_query *q,
@@ -1173,6 +1223,9 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
             rc = VN_ENOMEM;
     *total = 0;
     int by_rank = q->sort == VN_SORT_RELEVANCE;
+    int *gcount = calloc((size_t)ngroup + 1, sizeof *gcount); /* zero between rows */
+    if (gcount == NULL)
+        rc = VN_ENOMEM;
     /* Every match in id order (the cursors only move forward). Once the
      * page is full, a row is ranked in full only when the best key it
      * could have would enter the page: by rank, BM25 from counts with the
@@ -1194,7 +1247,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
                 if (by_rank) {
                     vn_ranker_row(r);
                     row_counts(r, map, runs, nrun);
-                    hi.key = vn_ranker_best(r, m->size[id], best_proximity(e, runs, nrun));
+                    hi.key = vn_ranker_best(r, m->size[id], best_proximity(e, runs, nrun, gcount));
                 } else {
                     hi.key = -HUGE_VAL; /* by date: its date decides */
                 }
@@ -1206,6 +1259,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
             if (rc == VN_OK)
                 heap_push(&o, heap, nheap, k, hi);
         }
+    free(gcount);
     for (int p = 0; p < nph; p++) {
         free(cur[p]);
         free(buf[p]);
