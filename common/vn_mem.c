@@ -411,6 +411,8 @@ typedef struct phrase {
     size_t capslot;
     int positive;      /* not under a NOT's right side */
     uint64_t *bits;    /* the articles holding it */
+    int *order;        /* its slots, the rarest first (by articles) */
+    int *kbase;        /* per slot: its first cursor */
 } phrase;
 
 enum { N_PHRASE, N_AND, N_OR, N_NOT };
@@ -654,6 +656,8 @@ static void expr_free(expr *e)
             free(e->ph[i].slot[j].term);
         free(e->ph[i].slot);
         free(e->ph[i].bits);
+        free(e->ph[i].order);
+        free(e->ph[i].kbase);
     }
     free(e->ph);
     free(e->nd);
@@ -732,10 +736,10 @@ static int phrase_starts(const vn_mem *m, const phrase *p, cursor *c, int32_t id
                          uint32_t **out, size_t *cap, size_t *n)
 {
     size_t first = *n;
-    int k = 0;
-    /* the first slot: every term's positions there */
-    const slot *s0 = &p->slot[0];
-    for (int i = 0; i < s0->n; i++, k++) {
+    /* the rarest slot: every term's positions there */
+    int r = p->order[0];
+    const slot *s0 = &p->slot[r];
+    for (int i = 0, k = p->kbase[r]; i < s0->n; i++, k++) {
         if (!seek(m, &c[k], id))
             continue;
         uint32_t e = c[k].at, a = m->pfirst[e], b = m->pfirst[e + 1];
@@ -756,31 +760,64 @@ static int phrase_starts(const vn_mem *m, const phrase *p, cursor *c, int32_t id
                 v[w++] = v[i];
         *n = first + w;
     }
-    /* the other slots: keep the starts whose next positions hold one */
-    for (int j = 1; j < p->nslot && *n > first; j++) {
+    /* the other slots, rarest first: keep the positions whose slot j
+     * stands j - r positions away (a row that fails early reads no more) */
+    for (int t = 1; t < p->nslot && *n > first; t++) {
+        int j = p->order[t];
         const slot *sj = &p->slot[j];
-        const uint32_t *pv[64];
-        uint32_t pn[64];
+        const uint32_t *pv[VN_TOK_SPELLINGS_MAX + 1];
+        uint32_t pn[VN_TOK_SPELLINGS_MAX + 1];
         int np = 0;
-        for (int i = 0; i < sj->n; i++, k++)
-            if (seek(m, &c[k], id) && np < 64) {
+        for (int i = 0, k = p->kbase[j]; i < sj->n; i++, k++)
+            if (seek(m, &c[k], id) && np <= VN_TOK_SPELLINGS_MAX) {
                 uint32_t e = c[k].at;
                 pv[np] = m->pos + m->pfirst[e];
                 pn[np++] = m->pfirst[e + 1] - m->pfirst[e];
             }
         size_t w = first;
         for (size_t i = first; i < *n; i++) {
-            uint32_t want = (*out)[i] + (uint32_t)j;
-            if (((*out)[i] & OFF_MAX) + (uint32_t)j > OFF_MAX)
-                continue;
+            uint32_t at = (*out)[i], off = at & OFF_MAX;
+            if ((j < r && off < (uint32_t)(r - j)) || (j > r && off + (uint32_t)(j - r) > OFF_MAX))
+                continue; /* would leave the column */
+            uint32_t want = j < r ? at - (uint32_t)(r - j) : at + (uint32_t)(j - r);
             int hit = 0;
             for (int q = 0; q < np && !hit; q++)
                 hit = has_pos(pv[q], pn[q], want);
             if (hit)
-                (*out)[w++] = (*out)[i];
+                (*out)[w++] = at;
         }
         *n = w;
     }
+    for (size_t i = first; i < *n; i++) /* where the phrase starts */
+        (*out)[i] -= (uint32_t)r;
+    return VN_OK;
+}
+
+/* The slots' order for phrase_starts (rarest first) and their cursors. */
+static int order_slots(const vn_mem *m, phrase *p)
+{
+    p->order = malloc((size_t)p->nslot * sizeof *p->order);
+    p->kbase = malloc((size_t)p->nslot * sizeof *p->kbase);
+    uint64_t *df = calloc((size_t)p->nslot, sizeof *df);
+    if (p->order == NULL || p->kbase == NULL || df == NULL) {
+        free(df);
+        return VN_ENOMEM;
+    }
+    for (int j = 0, k = 0; j < p->nslot; j++) {
+        p->kbase[j] = k;
+        k += p->slot[j].n;
+        for (int i = 0; i < p->slot[j].n; i++) {
+            uint32_t t = p->slot[j].term[i];
+            df[j] += m->terms[t + 1].first - m->terms[t].first;
+        }
+        int at = j; /* insertion by df, ties in slot order */
+        while (at > 0 && df[p->order[at - 1]] > df[j]) {
+            p->order[at] = p->order[at - 1];
+            at--;
+        }
+        p->order[at] = j;
+    }
+    free(df);
     return VN_OK;
 }
 
@@ -819,7 +856,7 @@ static int get_bit(const uint64_t *b, int32_t id)
 static int phrase_bits(const vn_mem *m, phrase *p, size_t words)
 {
     p->bits = calloc(words, sizeof *p->bits);
-    if (p->bits == NULL)
+    if (p->bits == NULL || order_slots(m, p) != VN_OK)
         return VN_ENOMEM;
     uint64_t *acc = NULL;
     for (int j = 0; j < p->nslot; j++) {
