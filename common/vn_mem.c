@@ -13,7 +13,10 @@
  * articles become a bit set; the tree of AND, OR and NOT gives the
  * matches. Each match in turn, in id order (cursors only move forward),
  * gets its phrase instances in FTS5's xInst order and its vn_rank key
- * from vn_ranker; a heap keeps the first offset + limit. */
+ * from vn_ranker; a heap keeps the first offset + limit. Once the heap
+ * is full, a match is first given the best key it could have (BM25 from
+ * its counts; proximity bounded by how far apart its two rarest words
+ * stand) and ranked in full only if that key would enter the heap. */
 #include "vn_mem.h"
 
 #include "vn_buf.h"
@@ -22,7 +25,6 @@
 #include "vn_tok.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1332,25 +1334,20 @@ struct vn_mem_found {
     expr e;
 };
 
-int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id, double *key,
-                int *n, int64_t *total, vn_mem_found **found, vn_err *err)
+/* Parse match with db's tokenizer into f->e and find each phrase's
+ * articles. OUT: *ok 0 when vn_mem declines the expression. */
+static int prepare(const vn_mem *m, sqlite3 *db, const char *match, const char *groups,
+                   vn_mem_found *f, int *ok)
 {
-    vn_mem_found *f = calloc(1, sizeof *f);
     void *ud = NULL;
-    *found = NULL;
-    *n = 0;
-    *total = 0;
-    if (f == NULL)
-        return vn_err_set(err, VN_ENOMEM, "out of memory ranking a query");
     expr *e = &f->e;
-    *e = (expr){.m = m, .p = q->match};
+    *e = (expr){.m = m, .p = match};
+    *ok = 0;
     fts5_api *api = vn_tok_api(db);
-    if (api == NULL || q->match == NULL || q->limit <= 0 || q->offset < 0
-        || q->offset > INT32_MAX / 2 - q->limit
+    if (api == NULL || match == NULL
         || api->xFindTokenizer(api, VN_TOK_NAME, &ud, &e->tk) != SQLITE_OK
         || e->tk.xCreate(ud, NULL, 0, &e->tok) != SQLITE_OK) {
         e->tok = NULL;
-        vn_mem_found_free(f);
         return VN_OK;
     }
     int root = parse_level(e, 0);
@@ -1359,12 +1356,38 @@ int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id
         e->declined = 1;
     if (root >= 0 && !e->declined && e->rc == VN_OK)
         e->rc = check_shape(e, root);
-    int rc = e->rc, handled = 0;
+    int rc = e->rc;
     if (rc == VN_OK && !e->declined && root >= 0)
-        rc = group_phrases(e, q->groups);
+        rc = group_phrases(e, groups);
     for (int p = 0; rc == VN_OK && !e->declined && root >= 0 && p < e->nph; p++)
         rc = phrase_bits(m, &e->ph[p], m->words);
-    if (rc == VN_OK && !e->declined && root >= 0) {
+    *ok = rc == VN_OK && !e->declined && root >= 0;
+    return rc;
+}
+
+static int mem_fail(int rc, vn_err *err)
+{
+    if (rc == VN_ENOMEM)
+        return vn_err_set(err, rc, "out of memory ranking a query");
+    if (rc != VN_OK)
+        return vn_err_set(err, rc, "cannot tokenize the query");
+    return VN_OK;
+}
+
+int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id, double *key,
+                int *n, int64_t *total, vn_mem_found **found, vn_err *err)
+{
+    vn_mem_found *f = calloc(1, sizeof *f);
+    int ok = 0, handled = 0, rc = VN_OK;
+    *found = NULL;
+    *n = 0;
+    *total = 0;
+    if (f == NULL)
+        return vn_err_set(err, VN_ENOMEM, "out of memory ranking a query");
+    if (q->limit > 0 && q->offset >= 0 && q->offset <= INT32_MAX / 2 - q->limit)
+        rc = prepare(m, db, q->match, q->groups, f, &ok);
+    if (rc == VN_OK && ok) {
+        expr *e = &f->e;
         uint64_t *match = eval(e, m->words);
         int k = q->offset + q->limit, nheap = 0;
         hit *heap = match != NULL ? malloc((size_t)k * sizeof *heap) : NULL;
@@ -1390,11 +1413,26 @@ int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id
         return VN_OK;
     }
     vn_mem_found_free(f);
-    if (rc == VN_ENOMEM)
-        return vn_err_set(err, rc, "out of memory ranking a query");
-    if (rc != VN_OK)
-        return vn_err_set(err, rc, "cannot tokenize the query");
-    return VN_OK;
+    return mem_fail(rc, err);
+}
+
+int vn_mem_count(const vn_mem *m, sqlite3 *db, const char *match, int64_t *count, int *handled,
+                 vn_err *err)
+{
+    vn_mem_found f = {0};
+    int ok = 0;
+    *count = 0;
+    *handled = 0;
+    int rc = prepare(m, db, match, NULL, &f, &ok);
+    uint64_t *bits = rc == VN_OK && ok ? eval(&f.e, m->words) : NULL;
+    if (rc == VN_OK && ok && bits == NULL)
+        rc = VN_ENOMEM;
+    for (size_t w = 0; bits != NULL && w < m->words; w++)
+        *count += __builtin_popcountll(bits[w]);
+    *handled = bits != NULL;
+    free(bits);
+    expr_free(&f.e);
+    return mem_fail(rc, err);
 }
 
 void vn_mem_found_free(vn_mem_found *f)

@@ -69,6 +69,11 @@ int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id
                 int *n, int64_t *total, vn_mem_found **found, vn_err *err);
 void vn_mem_found_free(vn_mem_found *f);
 
+/* The articles matching match, as FTS5's count(*) gives them. OUT:
+ * *handled 0 when m declines match (then *count 0). */
+int vn_mem_count(const vn_mem *m, sqlite3 *db, const char *match, int64_t *count, int *handled,
+                 vn_err *err);
+
 /* vn_snippet(ntokens, groups) of row id, for a query f found: its
  * columns' texts text[c] / ntext[c] (ncol of them: body, title, as the
  * FTS5 table's content). Appends to out. */

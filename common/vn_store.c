@@ -864,7 +864,19 @@ int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *
 
 int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *err)
 {
-    return one_int(st, Q_MATCH_COUNT, match, n, "search failed", err);
+    int64_t gen = 0;
+    int handled = 0, own = st->mem != NULL && sqlite3_get_autocommit(st->db);
+    int rc = own ? exec(st, "BEGIN", "cannot start a read transaction", err) : VN_OK;
+    /* through the copy in memory when it holds what this transaction sees */
+    if (rc == VN_OK && st->mem != NULL)
+        rc = vn_mem_db_generation(st->db, &gen, err);
+    if (rc == VN_OK && st->mem != NULL && gen == vn_mem_generation(st->mem))
+        rc = vn_mem_count(st->mem, st->db, match, n, &handled, err);
+    if (rc == VN_OK && !handled)
+        rc = one_int(st, Q_MATCH_COUNT, match, n, "search failed", err);
+    if (own && !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
 }
 
 /* ---- search ------------------------------------------------------------------------ */

@@ -5,7 +5,8 @@
  * updates over several commits) is searched with random queries through
  * vn_store_search twice, with the in-memory index and without it, on
  * several pages, orders and date bounds: ids, ranks, exact scores,
- * titles, snippets and totals must all agree. Then: what it declines,
+ * titles, snippets and totals must all agree, and so must match counts
+ * (vn_store_count_match). Then: what it declines,
  * and that a commit after loading sends searches back to FTS5. */
 #include "vn_buf.h"
 #include "vn_mem.h"
@@ -233,6 +234,15 @@ static void test_same_as_fts5(void **state)
                          b.data);
             compared++;
             with_hits += tb > 0;
+        }
+        if (vq.match != NULL) { /* counts alike too */
+            int64_t ca = -1, cb = -2;
+            vn_store_use_mem(st, m);
+            assert_int_equal(vn_store_count_match(st, vq.match, &ca, &err), VN_OK);
+            vn_store_use_mem(st, NULL);
+            assert_int_equal(vn_store_count_match(st, vq.match, &cb, &err), VN_OK);
+            if (ca != cb)
+                fail_msg("%s: count %lld against %lld", q.data, (long long)ca, (long long)cb);
         }
         vn_query_free(&vq);
     }
