@@ -977,7 +977,9 @@ static int before(const order *o, const hit *x, const hit *y)
 }
 
 /* A heap of the best k so far, the worst on top. */
-static void heap_push(const order *o, hit *h, int *n, int k, hit x)
+/* Push x; OUT: *out, the hit left out (x, or the worst it replaced),
+ * and 1 returned, when the heap was full. */
+static int heap_push(const order *o, hit *h, int *n, int k, hit x, hit *out)
 {
     int i;
     if (*n < k) {
@@ -985,10 +987,13 @@ static void heap_push(const order *o, hit *h, int *n, int k, hit x)
         for (; i > 0 && before(o, &h[(i - 1) / 2], &x); i = (i - 1) / 2)
             h[i] = h[(i - 1) / 2];
         h[i] = x;
-        return;
+        return 0;
     }
-    if (!before(o, &x, &h[0]))
-        return;
+    if (!before(o, &x, &h[0])) {
+        *out = x;
+        return 1;
+    }
+    *out = h[0];
     i = 0;
     for (;;) {
         int c = 2 * i + 1;
@@ -1002,6 +1007,7 @@ static void heap_push(const order *o, hit *h, int *n, int k, hit x)
         i = c;
     }
     h[i] = x;
+    return 1;
 }
 
 /* Sort a heap of n (the worst on top) into order, best first. */
@@ -1227,8 +1233,64 @@ static double best_proximity(const expr *e, const run *runs, int nrun, int *gcou
     return 0.7 * (double)lsum / (double)((uint64_t)d + 1);
 }
 
+/* The score vn_store compares for ties (vn_rank_score): the key without
+ * the adjacent tier. */
+static double tie_score(double key)
+{
+    return vn_rank_score(key);
+}
+
+static int cmp_hit_rank(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The largest key that still ties with the page's last row (key last)
+ * in vn_store's sense (equal vn_rank_score): the same key, or, below the
+ * adjacent tier, the same score above it. */
+static double tie_limit(double last)
+{
+    return last < -VN_RANK_TIER / 2 ? last + VN_RANK_TIER : last;
+}
+
+/* The rows left out of the page that may yet tie with its last row. */
+typedef struct ties {
+    hit *v;
+    size_t n, cap;
+    size_t sweep_at;   /* drop those that no longer can when n reaches it */
+    int want;          /* at most this many kept (0: none wanted) */
+} ties;
+
+/* Push x; a row left out is kept in t while it could still tie with the
+ * page's last row (whose key only gets smaller). */
+static int push(const order *o, hit *heap, int *nheap, int k, hit x, ties *t)
+{
+    hit out;
+    if (!heap_push(o, heap, nheap, k, x, &out) || t->want == 0)
+        return VN_OK;
+    double lim = tie_limit(heap[0].key);
+    if (out.key > lim)
+        return VN_OK;
+    if (t->n >= t->sweep_at) {
+        size_t w = 0;
+        for (size_t i = 0; i < t->n; i++)
+            if (t->v[i].key <= lim)
+                t->v[w++] = t->v[i];
+        t->n = w;
+        t->sweep_at = 2 * w + 64;
+    }
+    hit *v = vn_grow(t->v, &t->cap, t->n + 1, sizeof *v);
+    if (v == NULL)
+        return VN_ENOMEM;
+    (t->v = v)[t->n++] = out;
+    return VN_OK;
+}
+
 static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const vn_mem_query *q,
-                        hit *heap, int k, int *nheap, int64_t *total)
+                        hit *heap, int k, int *nheap, ties *t, int64_t *total)
 {
     int rc = VN_OK, nph = e->nph, ngroup = e->ngroup, *map = e->map;
     double *idf = calloc((size_t)nph + 1, sizeof *idf);
@@ -1290,13 +1352,13 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
                 } else {
                     hi.key = -HUGE_VAL; /* by date: its date decides */
                 }
-                if (!before(&o, &hi, &heap[0]))
-                    continue;
+                if (t->want > 0 ? hi.key > tie_limit(heap[0].key) : !before(&o, &hi, &heap[0]))
+                    continue; /* can neither enter the page nor tie with its last */
             }
             if (rc == VN_OK)
                 rc = rank_row(r, ngroup, map, runs, nrun, h, m->size[id], &hi.key);
             if (rc == VN_OK)
-                heap_push(&o, heap, nheap, k, hi);
+                rc = push(&o, heap, nheap, k, hi, t);
         }
     free(gcount);
     for (int p = 0; p < nph; p++) {
@@ -1390,14 +1452,28 @@ int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id
         expr *e = &f->e;
         uint64_t *match = eval(e, m->words);
         int k = q->offset + q->limit, nheap = 0;
+        ties t = {.want = q->sort == VN_SORT_RELEVANCE && q->ties_after > 0 ? q->ties_after : 0};
         hit *heap = match != NULL ? malloc((size_t)k * sizeof *heap) : NULL;
-        rc = heap != NULL ? rank_matches(m, e, match, q, heap, k, &nheap, total) : VN_ENOMEM;
+        rc = heap != NULL ? rank_matches(m, e, match, q, heap, k, &nheap, &t, total) : VN_ENOMEM;
         if (rc == VN_OK) {
             order o = {m, q->sort};
+            double last = nheap == k ? heap[0].key : 0.0;
             heap_sort(&o, heap, nheap);
             for (int i = q->offset; i < nheap; i++) {
                 id[*n] = heap[i].id;
                 key[*n] = heap[i].key;
+                (*n)++;
+            }
+            /* then the rows tied with the last on its score, in order */
+            size_t w = 0;
+            for (size_t i = 0; nheap == k && i < t.n; i++)
+                if (tie_score(t.v[i].key) == tie_score(last))
+                    t.v[w++] = t.v[i];
+            if (w > 1)
+                qsort(t.v, w, sizeof *t.v, cmp_hit_rank);
+            for (size_t i = 0; i < w && i < (size_t)t.want; i++) {
+                id[*n] = t.v[i].id;
+                key[*n] = t.v[i].key;
                 (*n)++;
             }
             handled = 1;
@@ -1407,6 +1483,7 @@ int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id
         }
         free(heap);
         free(match);
+        free(t.v);
     }
     if (rc == VN_OK && handled) {
         *found = f;

@@ -55,6 +55,8 @@ typedef struct vn_mem_query {
     int sort;                  /* VN_SORT_* of vn_store.h */
     int limit, offset;
     double weights[2];         /* vn_rank's column weights: body, title */
+    int ties_after;            /* by rank: also up to this many rows after the
+                                  page whose score equals its last row's */
 } vn_mem_query;
 
 /* What a ranked query keeps for its snippets. */

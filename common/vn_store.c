@@ -1003,7 +1003,12 @@ static int mem_page(vn_store *st, const vn_search *q, const char *match, const c
     int rc = vn_mem_db_generation(st->db, &gen, err);
     if (rc != VN_OK || gen != vn_mem_generation(st->mem))
         return rc;
-    vn_mem_query mq = {match, groups, q->since, q->until, q->sort, limit, offset, {1.0, TITLE_WEIGHT}};
+    /* the rows after the page that rank_page reads for ties: those tied
+     * with its last row are all keep_ties can keep, so vn_mem gives
+     * only those */
+    int after = q->ties ? VN_STORE_TIES : 0;
+    vn_mem_query mq = {match, groups, q->since, q->until, q->sort, limit - after, offset,
+                       {1.0, TITLE_WEIGHT}, after};
     rc = vn_mem_rank(st->mem, st->db, &mq, pg->id, pg->score, &pg->n, total, found, err);
     for (int i = 0; rc == VN_OK && i < pg->n; i++)
         pg->score[i] = vn_rank_score(pg->score[i]);

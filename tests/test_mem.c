@@ -290,7 +290,7 @@ static void test_declines(void **state)
         int n = -1;
         int64_t total = -1;
         vn_mem_found *f = NULL;
-        vn_mem_query mq = {cases[i].match, NULL, NULL, NULL, VN_SORT_RELEVANCE, 10, 0, {1.0, 10.0}};
+        vn_mem_query mq = {cases[i].match, NULL, NULL, NULL, VN_SORT_RELEVANCE, 10, 0, {1.0, 10.0}, 0};
         assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
         assert_int_equal(vn_mem_rank(m, db, &mq, id, key, &n, &total, &f, &err), VN_OK);
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
