@@ -2,7 +2,12 @@
  * serve.h for the endpoints.
  *
  * libmicrohttpd runs a pool of worker threads (MHD_OPTION_THREAD_POOL_SIZE),
- * each answering its own connections start to finish. Before listening the
+ * each answering its own connections start to finish. The server listens
+ * and accepts itself, in a thread of its own, and hands each connection
+ * to MHD (MHD_add_connection), which spreads them over the workers: left
+ * to accept, one worker could take every connection a client opened at
+ * once and the others stay idle (seen under wrk: half the throughput in
+ * one run out of five). Before listening the
  * server opens one read-only vn_store per thread (a small pool); a thread
  * takes one on its first request and keeps it (thread-local), and every
  * store is closed after the daemon stops. SQLite's WAL lets the indexer
@@ -148,6 +153,9 @@ typedef struct server {
     serve_cache *cache;    /* NULL: no cache */
     vn_syn *syn;           /* abbreviations: built in, plus --synonyms */
     serve_mem *mem;        /* the index in memory, or NULL (--no-memory) */
+    int listen_fd;         /* ours, -1 when closed */
+    pthread_t acceptor;
+    int accepting;         /* the acceptor thread runs */
 } server;
 
 /* The worker of the calling thread, taken from the pool on its first
@@ -1062,27 +1070,90 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     pthread_mutex_unlock(&lock);
 }
 
+/* Accept connections and hand them to MHD until the socket is shut
+ * down. */
+static void *accept_loop(void *arg)
+{
+    server *sv = arg;
+    for (;;) {
+        struct sockaddr_storage addr;
+        socklen_t len = sizeof addr;
+        int fd = accept4(sv->listen_fd, (struct sockaddr *)&addr, &len,
+                         SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd >= 0) {
+            mhd->add_connection(sv->d, fd, (struct sockaddr *)&addr, len); /* closes it on failure */
+            continue;
+        }
+        if (atomic_load(&sv->stopping) || errno == EINVAL || errno == EBADF)
+            break;
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            struct timespec ts = {0, 10 * 1000 * 1000}; /* out of descriptors: wait */
+            nanosleep(&ts, NULL);
+        }
+    }
+    return NULL;
+}
+
+static int listen_on(server *sv, const struct sockaddr_storage *ss)
+{
+    socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                              : sizeof(struct sockaddr_in);
+    int on = 1;
+    sv->listen_fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (sv->listen_fd < 0)
+        return -1;
+    setsockopt(sv->listen_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (ss->ss_family == AF_INET6)
+        setsockopt(sv->listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    if (bind(sv->listen_fd, (const struct sockaddr *)ss, len) != 0
+        || listen(sv->listen_fd, 511) != 0) {
+        int e = errno;
+        close(sv->listen_fd);
+        sv->listen_fd = -1;
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
 static int start(server *sv, const struct sockaddr_storage *ss)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG
-                     | MHD_USE_AUTO | (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+                     | MHD_USE_AUTO | MHD_USE_NO_LISTEN_SOCKET
+                     | (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    if (listen_on(sv, ss) != 0) {
+        fprintf(stderr, "vnquery serve: error: cannot listen on %s: %s\n", sv->o.listen,
+                strerror(errno));
+        return EXIT_FAILED;
+    }
     sv->d = mhd->start_daemon(
         flags, 0, NULL, NULL, on_request, sv,
-        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(sv->o.threads > 1 ? sv->o.threads : 0),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)sv->o.timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)sv->o.max_conn,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)sv->o.per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 511u,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)sv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)sv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)NULL,
         MHD_OPTION_END);
     if (sv->d == NULL) {
-        fprintf(stderr, "vnquery serve: error: cannot listen on %s\n", sv->o.listen);
+        fprintf(stderr, "vnquery serve: error: cannot start the HTTP server on %s\n",
+                sv->o.listen);
         return EXIT_FAILED;
     }
+    if (pthread_create(&sv->acceptor, NULL, accept_loop, sv) != 0) {
+        fputs("vnquery serve: error: cannot start a thread\n", stderr);
+        return EXIT_FAILED;
+    }
+    sv->accepting = 1;
+    struct sockaddr_storage bound;
+    socklen_t blen = sizeof bound;
+    unsigned port = 0;
+    if (getsockname(sv->listen_fd, (struct sockaddr *)&bound, &blen) == 0)
+        port = ntohs(bound.ss_family == AF_INET6
+                         ? ((const struct sockaddr_in6 *)(const void *)&bound)->sin6_port
+                         : ((const struct sockaddr_in *)(const void *)&bound)->sin_port);
     char host[INET6_ADDRSTRLEN] = "?";
     if (ss->ss_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, host,
@@ -1090,12 +1161,25 @@ static int start(server *sv, const struct sockaddr_storage *ss)
     else
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr, host,
                   sizeof host);
-    const union MHD_DaemonInfo *di = mhd->get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
     printf("vnquery serve: listening on http://%s%s%s:%u/ (%d threads, index %s)\n",
            ss->ss_family == AF_INET6 ? "[" : "", host, ss->ss_family == AF_INET6 ? "]" : "",
-           di ? di->port : 0, sv->o.threads, sv->o.db);
+           port, sv->o.threads, sv->o.db);
     fflush(stdout);
     return EXIT_STOPPED;
+}
+
+/* Stop accepting: new connections are refused at once rather than left
+ * waiting in the backlog. */
+static void stop_accepting(server *sv)
+{
+    if (sv->listen_fd >= 0)
+        shutdown(sv->listen_fd, SHUT_RDWR);
+    if (sv->accepting)
+        pthread_join(sv->acceptor, NULL);
+    sv->accepting = 0;
+    if (sv->listen_fd >= 0)
+        close(sv->listen_fd);
+    sv->listen_fd = -1;
 }
 
 /* Stop taking connections, let the requests in progress finish (at most
@@ -1105,11 +1189,7 @@ static void stop(server *sv, int sig)
     fprintf(stderr, "vnquery serve: %s: finishing the requests in progress\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     atomic_store(&sv->stopping, 1);
-    MHD_socket ls = mhd->quiesce_daemon(sv->d);
-    /* Refuse new connections at once rather than leave them waiting in
-     * the backlog; the socket itself is closed after the daemon stops. */
-    if (ls != MHD_INVALID_SOCKET)
-        shutdown(ls, SHUT_RDWR);
+    stop_accepting(sv);
     /* Done when nothing has been in progress for 50 ms: a worker busy with
      * a search reads the requests waiting on its other connections right
      * after it. */
@@ -1123,8 +1203,6 @@ static void stop(server *sv, int sig)
     int left = atomic_load(&sv->inflight);
     mhd->stop_daemon(sv->d);
     sv->d = NULL;
-    if (ls != MHD_INVALID_SOCKET)
-        close(ls);
     if (left > 0)
         fprintf(stderr, "vnquery serve: %d requests cut short after %d s\n", left,
                 SHUTDOWN_GRACE_S);
@@ -1147,6 +1225,8 @@ static int open_log(server *sv)
 
 static void teardown(server *sv)
 {
+    atomic_store(&sv->stopping, 1);
+    stop_accepting(sv);
     if (sv->d != NULL)
         mhd->stop_daemon(sv->d);
     for (int i = 0; sv->pool != NULL && i < sv->o.threads; i++) {
@@ -1192,6 +1272,7 @@ int serve_main(int argc, char **argv)
     }
     sv->o = o;
     sv->log_fd = -1;
+    sv->listen_fd = -1;
     pthread_mutex_init(&sv->lock, NULL);
     /* SIGTERM and SIGINT wait for sigwait() below: blocked here, before
      * MHD's threads start, so that every thread inherits the mask. */
