@@ -862,15 +862,34 @@ int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *
     return one_int(st, Q_TERM_DOCS, canon, ndocs, "cannot read the vocabulary", err);
 }
 
+/* Does st->mem hold the generation (vn_mem.h) this read transaction
+ * sees? Through the prepared vn_meta lookup: once per search. */
+static int mem_current(vn_store *st, int *current, vn_err *err)
+{
+    *current = 0;
+    if (st->mem == NULL)
+        return VN_OK;
+    sqlite3_stmt *s = stmt(st, Q_META_GET, err);
+    if (s == NULL)
+        return VN_EDB;
+    bind_text(s, 1, "generation");
+    int step = sqlite3_step(s);
+    int64_t gen = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0; /* as vn_mem reads it */
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK
+                                                       : db_error(st, "cannot read vn_meta", err);
+    sqlite3_reset(s);
+    *current = rc == VN_OK && gen == vn_mem_generation(st->mem);
+    return rc;
+}
+
 int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *err)
 {
-    int64_t gen = 0;
-    int handled = 0, own = st->mem != NULL && sqlite3_get_autocommit(st->db);
+    int handled = 0, current = 0, own = st->mem != NULL && sqlite3_get_autocommit(st->db);
     int rc = own ? exec(st, "BEGIN", "cannot start a read transaction", err) : VN_OK;
     /* through the copy in memory when it holds what this transaction sees */
-    if (rc == VN_OK && st->mem != NULL)
-        rc = vn_mem_db_generation(st->db, &gen, err);
-    if (rc == VN_OK && st->mem != NULL && gen == vn_mem_generation(st->mem))
+    if (rc == VN_OK)
+        rc = mem_current(st, &current, err);
+    if (rc == VN_OK && current)
         rc = vn_mem_count(st->mem, st->db, match, n, &handled, err);
     if (rc == VN_OK && !handled)
         rc = one_int(st, Q_MATCH_COUNT, match, n, "search failed", err);
@@ -998,10 +1017,10 @@ static int mem_page(vn_store *st, const vn_search *q, const char *match, const c
                     int limit, int offset, page *pg, int64_t *total, vn_mem_found **found,
                     vn_err *err)
 {
-    int64_t gen = 0;
+    int current = 0;
     *found = NULL;
-    int rc = vn_mem_db_generation(st->db, &gen, err);
-    if (rc != VN_OK || gen != vn_mem_generation(st->mem))
+    int rc = mem_current(st, &current, err);
+    if (rc != VN_OK || !current)
         return rc;
     /* the rows after the page that rank_page reads for ties: those tied
      * with its last row are all keep_ties can keep, so vn_mem gives
