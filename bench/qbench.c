@@ -416,7 +416,7 @@ int main(int argc, char **argv)
         rc = open_baseline(&e, argv[2], &err);
     if (rc == VN_OK && (is_mem || is_same)) {
         load_ms = millis();
-        rc = vn_mem_load(vn_store_db(e.st), &e.mem, &err);
+        rc = vn_store_load_mem(e.st, &e.mem, &err);
         load_ms = millis() - load_ms;
         if (rc == VN_OK && is_mem)
             vn_store_use_mem(e.st, e.mem);

@@ -74,31 +74,6 @@ static int db_fail(sqlite3 *db, const char *what, vn_err *err)
                       sqlite3_errmsg(db));
 }
 
-static int64_t read_gen(sqlite3 *db, int *rc)
-{
-    sqlite3_stmt *s = NULL;
-    int64_t gen = 0;
-    if (sqlite3_prepare_v2(db, "SELECT value FROM vn_meta WHERE key = 'generation'", -1, &s,
-                           NULL) != SQLITE_OK) {
-        *rc = VN_EDB;
-        return 0;
-    }
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        gen = sqlite3_column_int64(s, 0);
-    else if (step != SQLITE_DONE)
-        *rc = VN_EDB;
-    sqlite3_finalize(s);
-    return gen;
-}
-
-int vn_mem_db_generation(sqlite3 *db, int64_t *gen, vn_err *err)
-{
-    int rc = VN_OK;
-    *gen = read_gen(db, &rc);
-    return rc == VN_OK ? VN_OK : db_fail(db, "vn_meta", err);
-}
-
 /* Article sizes (the FTS5 docsize records) and dates, by id. */
 static int load_rows(sqlite3 *db, vn_mem *m, vn_err *err)
 {
@@ -333,27 +308,18 @@ static int make_sets(vn_mem *m)
     return VN_OK;
 }
 
-int vn_mem_load(sqlite3 *db, vn_mem **out, vn_err *err)
+int vn_mem_load(sqlite3 *db, int64_t gen, vn_mem **out, vn_err *err)
 {
     vn_mem *m = calloc(1, sizeof *m);
     *out = NULL;
     if (m == NULL)
         return vn_err_set(err, VN_ENOMEM, "out of memory");
-    int rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
-           ? VN_OK : db_fail(db, "begin", err);
-    if (rc == VN_OK) {
-        m->gen = read_gen(db, &rc);
-        if (rc != VN_OK)
-            rc = db_fail(db, "vn_meta", err);
-    }
-    if (rc == VN_OK)
-        rc = load_rows(db, m, err);
+    m->gen = gen;
+    int rc = load_rows(db, m, err);
     if (rc == VN_OK)
         rc = load_averages(db, m, err);
     if (rc == VN_OK)
         rc = load_postings(db, m, err);
-    if (!sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != VN_OK) {
         vn_mem_free(m);
         return rc;

@@ -16,7 +16,7 @@
  *
  * A snapshot: it holds the index as it was at one generation (vn_meta
  * "generation", a random number vn_store_commit draws again whenever a
- * transaction changed something). vn_store uses it only for searches that see that
+ * transaction put or deleted articles; vn_store_generation reads it). vn_store uses it only for searches that see that
  * same generation. Immutable once loaded: any number of threads may rank
  * with it at once, each on its own connection.
  * Calls return VN_OK or an error code and fill *err. */
@@ -32,18 +32,15 @@
 typedef struct vn_mem vn_mem;
 
 /* Load the index of db (a vn_store connection: the tokenizer and vn_rank
- * registered) in one read transaction of its own; db must not be in one.
- * OUT: *out, freed with vn_mem_free. */
-int vn_mem_load(sqlite3 *db, vn_mem **out, vn_err *err);
+ * registered), inside the caller's read transaction, which sees
+ * generation gen (vn_store_load_mem does all this). OUT: *out, freed
+ * with vn_mem_free. */
+int vn_mem_load(sqlite3 *db, int64_t gen, vn_mem **out, vn_err *err);
 void vn_mem_free(vn_mem *m);
 
 /* The generation it holds, and its size in bytes. */
 int64_t vn_mem_generation(const vn_mem *m);
 size_t vn_mem_bytes(const vn_mem *m);
-
-/* The generation db's current read transaction sees (0 when the index
- * never recorded one). */
-int vn_mem_db_generation(sqlite3 *db, int64_t *gen, vn_err *err);
 
 /* One ranking request: the FTS5 expression and phrase groups vn_store
  * would give FTS5 and vn_rank, the date bounds and order of vn_search,

@@ -134,7 +134,7 @@ struct vn_store {
     int have_dict;            /* vn_dict holds one: no more training */
     const vn_mem *mem;        /* ranks instead of FTS5 when current, or NULL */
     vn_zip_inflater *inflater; /* for vn_unzip: made on first use */
-    int64_t changes;          /* sqlite3_total_changes64 at vn_store_begin */
+    int changed;              /* articles put or deleted since vn_store_begin */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -631,7 +631,7 @@ int vn_store_begin(vn_store *st, vn_err *err)
 {
     sqlite3_stmt *s = stmt(st, Q_BEGIN, err);
     vn_tok_collect(st->tok, 1);
-    st->changes = sqlite3_total_changes64(st->db);
+    st->changed = 0;
     return s ? run(st, s, "cannot start a transaction", err) : VN_EDB;
 }
 
@@ -643,11 +643,12 @@ int vn_store_train(vn_store *st, vn_err *err)
 int vn_store_commit(vn_store *st, vn_err *err)
 {
     int rc = vn_tok_flush(st->tok, err);
-    /* a new generation for whatever changed: searches stop using an
-     * in-memory copy of the index (vn_mem.h) that no longer matches. A
-     * random number, not a count: vnindex --rebuild copies another
-     * index's generation over this one's, and a count could repeat. */
-    if (rc == VN_OK && sqlite3_total_changes64(st->db) != st->changes)
+    /* a new generation when articles changed (not for vn_meta's run
+     * records): searches stop using an in-memory copy of the index
+     * (vn_mem.h) that no longer matches. A random number, not a count:
+     * vnindex --rebuild copies another index's generation over this
+     * one's, and a count could repeat. */
+    if (rc == VN_OK && st->changed)
         rc = exec(st, "INSERT INTO vn_meta(key, value) VALUES ('generation', random())"
                       " ON CONFLICT(key) DO UPDATE SET value = random()",
                   "cannot record the generation", err);
@@ -728,6 +729,7 @@ int vn_store_put(vn_store *st, const vn_doc *doc, int64_t *idp, vn_err *err)
     size_t nz = doc->body_z_len;
     int64_t replace_id = *idp, id = replace_id;
     int rc = VN_OK;
+    st->changed = 1;
     if (z == NULL) {
         vn_zip_dict d = {0};
         rc = vn_store_dict(st, &d, err);
@@ -773,6 +775,7 @@ int vn_store_touch(vn_store *st, int64_t id, int64_t mtime, vn_err *err)
 
 int vn_store_delete(vn_store *st, int64_t id, vn_err *err)
 {
+    st->changed = 1;
     int rc = fts_remove(st, id, err);
     sqlite3_stmt *s = rc == VN_OK ? stmt(st, Q_DELETE, err) : NULL;
     if (rc == VN_OK && s == NULL)
@@ -862,23 +865,32 @@ int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *
     return one_int(st, Q_TERM_DOCS, canon, ndocs, "cannot read the vocabulary", err);
 }
 
-/* Does st->mem hold the generation (vn_mem.h) this read transaction
- * sees? Through the prepared vn_meta lookup: once per search. */
+int vn_store_generation(vn_store *st, int64_t *gen, vn_err *err)
+{
+    return one_int(st, Q_META_GET, "generation", gen, "cannot read vn_meta", err);
+}
+
+int vn_store_load_mem(vn_store *st, vn_mem **out, vn_err *err)
+{
+    int64_t gen = 0;
+    *out = NULL;
+    int rc = exec(st, "BEGIN", "cannot start a read transaction", err);
+    if (rc == VN_OK)
+        rc = vn_store_generation(st, &gen, err);
+    if (rc == VN_OK)
+        rc = vn_mem_load(st->db, gen, out, err);
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+/* Does st->mem hold the generation this read transaction sees? */
 static int mem_current(vn_store *st, int *current, vn_err *err)
 {
+    int64_t gen = 0;
     *current = 0;
-    if (st->mem == NULL)
-        return VN_OK;
-    sqlite3_stmt *s = stmt(st, Q_META_GET, err);
-    if (s == NULL)
-        return VN_EDB;
-    bind_text(s, 1, "generation");
-    int step = sqlite3_step(s);
-    int64_t gen = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0; /* as vn_mem reads it */
-    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK
-                                                       : db_error(st, "cannot read vn_meta", err);
-    sqlite3_reset(s);
-    *current = rc == VN_OK && gen == vn_mem_generation(st->mem);
+    int rc = st->mem != NULL ? vn_store_generation(st, &gen, err) : VN_OK;
+    *current = rc == VN_OK && st->mem != NULL && gen == vn_mem_generation(st->mem);
     return rc;
 }
 

@@ -189,10 +189,19 @@ int vn_store_term_docs(vn_store *st, const char *canon, int64_t *ndocs, vn_err *
 struct sqlite3;
 struct sqlite3 *vn_store_db(vn_store *st);
 
+/* The index's generation (vn_mem.h): a random number drawn again by
+ * each vn_store_commit after vn_store_put or vn_store_delete; 0 when
+ * none was ever drawn. */
+int vn_store_generation(vn_store *st, int64_t *gen, vn_err *err);
+
+/* Load the index into memory (vn_mem_load) in one read transaction of
+ * its own, with the generation it sees. st must not be in one. */
+struct vn_mem;
+int vn_store_load_mem(vn_store *st, struct vn_mem **out, vn_err *err);
+
 /* Rank searches with m (vn_mem.h: borrowed; NULL stops) whenever the
  * search sees the generation m holds and m can answer the expression;
  * FTS5 otherwise. Results are the same either way. */
-struct vn_mem;
 void vn_store_use_mem(vn_store *st, const struct vn_mem *m);
 
 /* Count of articles. */

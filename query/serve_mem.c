@@ -69,7 +69,7 @@ static int load(serve_mem *sm, vn_store *st)
     vn_err err = {0};
     vn_mem *m = NULL;
     double t0 = now_s();
-    int rc = vn_mem_load(vn_store_db(st), &m, &err);
+    int rc = vn_store_load_mem(st, &m, &err);
     copy *c = rc == VN_OK ? calloc(1, sizeof *c) : NULL;
     if (rc == VN_OK && c == NULL) {
         vn_mem_free(m);
@@ -103,7 +103,7 @@ static void *run(void *arg)
     double seen_at = 0.0, failed_at = -1e9;
     for (int stop = 0; !stop; stop = nap(sm, CHECK_EVERY_MS)) {
         int64_t gen = 0;
-        if (vn_mem_db_generation(vn_store_db(st), &gen, &err) != VN_OK)
+        if (vn_store_generation(st, &gen, &err) != VN_OK)
             continue;
         double now = now_s();
         if (gen != seen) {

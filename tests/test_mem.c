@@ -216,7 +216,7 @@ static void test_same_as_fts5(void **state)
     unsigned seed = 2026;
     int compared = 0, with_hits = 0;
     assert_int_equal(vn_store_open(dbpath, VN_STORE_READ, &st, &err), VN_OK);
-    assert_int_equal(vn_mem_load(vn_store_db(st), &m, &err), VN_OK);
+    assert_int_equal(vn_store_load_mem(st, &m, &err), VN_OK);
     assert_true(vn_mem_bytes(m) > 0);
     assert_true(vn_mem_generation(m) != 0); /* drawn at each commit that changed something */
     for (int i = 0; i < 400; i++) {
@@ -282,7 +282,7 @@ static void test_declines(void **state)
     vn_mem *m = NULL;
     vn_err err;
     assert_int_equal(vn_store_open(dbpath, VN_STORE_READ, &st, &err), VN_OK);
-    assert_int_equal(vn_mem_load(vn_store_db(st), &m, &err), VN_OK);
+    assert_int_equal(vn_store_load_mem(st, &m, &err), VN_OK);
     sqlite3 *db = vn_store_db(st);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int64_t id[10];
@@ -315,12 +315,12 @@ static void test_stale_goes_to_fts5(void **state)
     vn_buf a = VN_BUF_INIT, b = VN_BUF_INIT;
     int64_t before = 0, after = 0;
     assert_int_equal(vn_store_open(dbpath, VN_STORE_READ, &rd, &err), VN_OK);
-    assert_int_equal(vn_mem_load(vn_store_db(rd), &m, &err), VN_OK);
+    assert_int_equal(vn_store_load_mem(rd, &m, &err), VN_OK);
     vn_search s = {.match = "\"xylophone\"", .limit = 10};
     assert_int_equal(search(rd, m, &s, &a), 0);
 
     assert_int_equal(vn_store_open(dbpath, VN_STORE_WRITE, &wr, &err), VN_OK);
-    assert_int_equal(vn_mem_db_generation(vn_store_db(wr), &before, &err), VN_OK);
+    assert_int_equal(vn_store_generation(wr, &before, &err), VN_OK);
     assert_int_equal(vn_store_begin(wr, &err), VN_OK);
     const char *body = "Một bài mới về xylophone.";
     vn_doc d = {.path = "/new.txt", .title = "Mới", .body = body, .body_len = strlen(body),
@@ -328,12 +328,15 @@ static void test_stale_goes_to_fts5(void **state)
     int64_t id = 0;
     assert_int_equal(vn_store_put(wr, &d, &id, &err), VN_OK);
     assert_int_equal(vn_store_commit(wr, &err), VN_OK);
-    assert_int_equal(vn_mem_db_generation(vn_store_db(wr), &after, &err), VN_OK);
+    assert_int_equal(vn_store_generation(wr, &after, &err), VN_OK);
     assert_true(after != before);
-    /* a transaction that changes nothing keeps the generation */
+    /* a transaction that changes no article keeps the generation, even
+     * when it writes vn_meta (as every vnindex run records itself) */
     assert_int_equal(vn_store_begin(wr, &err), VN_OK);
+    assert_int_equal(vn_store_meta_set(wr, "last_run_at", "now", &err), VN_OK);
+    assert_int_equal(vn_store_touch(wr, id, 2, &err), VN_OK);
     assert_int_equal(vn_store_commit(wr, &err), VN_OK);
-    assert_int_equal(vn_mem_db_generation(vn_store_db(wr), &before, &err), VN_OK);
+    assert_int_equal(vn_store_generation(wr, &before, &err), VN_OK);
     assert_int_equal(before, after);
     vn_store_close(wr);
 

@@ -18,9 +18,13 @@ dbsum() { sqlite3 "$DB" 'SELECT id, path, url, title, date, author, size, hash, 
     SELECT * FROM article_fts_data; SELECT * FROM article_fts_idx;
     SELECT * FROM article_fts_docsize; SELECT * FROM vn_spelling' | md5sum; }
 sum_before=$(dbsum)
+gen() { sqlite3 "$DB" "SELECT value FROM vn_meta WHERE key = 'generation'"; }
+gen_before=$(gen)
 out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
 equals "second run: all unchanged" "$(counts "$out")" "0 0 0 30 0"
 equals "second run rewrites nothing: articles and index identical" "$(dbsum)" "$sum_before"
+# the server's copy of the index in memory stays current (vn_mem.h)
+equals "second run keeps the index's generation" "$(gen)" "$gen_before"
 
 touch -d '2030-01-01' "$A/2023-02-23-giao-ban-phong-noi-vu.txt"
 out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
@@ -38,6 +42,7 @@ before=$(hits tín ngưỡng)
 rm "$A/2022-06-16-tap-huan-tin-nguong-ton-giao.txt"
 out=$("$VNINDEX" --db "$DB" "$A" 2>&1)
 equals "deleted file is removed" "$(counts "$out")" "0 0 1 29 0"
+ok "a deletion draws a new generation" test "$(gen)" != "$gen_before"
 equals "deleted article no longer found" "$before:$(hits tín ngưỡng)" "1:0"
 
 printf 'Hội thi cắm hoa chào mừng ngày 20 tháng 10 năm 2024\nBài mới về hội thi cắm hoa của nữ công chức.\n' >"$A/sub/new.txt"

@@ -100,7 +100,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     FUZZ_CHECK(vn_store_commit(w, &err) == VN_OK, "commit: %s", err.msg);
     vn_store_close(w);
     FUZZ_CHECK(vn_store_open(path, VN_STORE_READ, &st, &err) == VN_OK, "open: %s", err.msg);
-    FUZZ_CHECK(vn_mem_load(vn_store_db(st), &mem, &err) == VN_OK, "load: %s", err.msg);
+    FUZZ_CHECK(vn_store_load_mem(st, &mem, &err) == VN_OK, "load: %s", err.msg);
     return 0;
 }
 
