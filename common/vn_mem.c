@@ -1199,27 +1199,10 @@ static double best_proximity(const expr *e, const run *runs, int nrun, int *gcou
     return 0.7 * (double)lsum / (double)((uint64_t)d + 1);
 }
 
-/* The score vn_store compares for ties (vn_rank_score): the key without
- * the adjacent tier. */
-static double tie_score(double key)
-{
-    return vn_rank_score(key);
-}
-
-static int cmp_hit_rank(const void *a, const void *b)
+static int cmp_hit_id(const void *a, const void *b)
 {
     const hit *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
     return (x->id > y->id) - (x->id < y->id);
-}
-
-/* The largest key that still ties with the page's last row (key last)
- * in vn_store's sense (equal vn_rank_score): the same key, or, below the
- * adjacent tier, the same score above it. */
-static double tie_limit(double last)
-{
-    return last < -VN_RANK_TIER / 2 ? last + VN_RANK_TIER : last;
 }
 
 /* The rows left out of the page that may yet tie with its last row. */
@@ -1231,13 +1214,14 @@ typedef struct ties {
 } ties;
 
 /* Push x; a row left out is kept in t while it could still tie with the
- * page's last row (whose key only gets smaller). */
+ * page's last row (the same key, vn_store's keep_ties): the last row's
+ * key only gets smaller. */
 static int push(const order *o, hit *heap, int *nheap, int k, hit x, ties *t)
 {
     hit out;
     if (!heap_push(o, heap, nheap, k, x, &out) || t->want == 0)
         return VN_OK;
-    double lim = tie_limit(heap[0].key);
+    double lim = heap[0].key;
     if (out.key > lim)
         return VN_OK;
     if (t->n >= t->sweep_at) {
@@ -1318,7 +1302,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
                 } else {
                     hi.key = -HUGE_VAL; /* by date: its date decides */
                 }
-                if (t->want > 0 ? hi.key > tie_limit(heap[0].key) : !before(&o, &hi, &heap[0]))
+                if (t->want > 0 ? hi.key > heap[0].key : !before(&o, &hi, &heap[0]))
                     continue; /* can neither enter the page nor tie with its last */
             }
             if (rc == VN_OK)
@@ -1430,13 +1414,13 @@ int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id
                 key[*n] = heap[i].key;
                 (*n)++;
             }
-            /* then the rows tied with the last on its score, in order */
+            /* then the rows tied with the last (its key), in id order */
             size_t w = 0;
             for (size_t i = 0; nheap == k && i < t.n; i++)
-                if (tie_score(t.v[i].key) == tie_score(last))
+                if (t.v[i].key == last)
                     t.v[w++] = t.v[i];
             if (w > 1)
-                qsort(t.v, w, sizeof *t.v, cmp_hit_rank);
+                qsort(t.v, w, sizeof *t.v, cmp_hit_id);
             for (size_t i = 0; i < w && i < (size_t)t.want; i++) {
                 id[*n] = t.v[i].id;
                 key[*n] = t.v[i].key;

@@ -53,7 +53,7 @@ typedef struct vn_mem_query {
     int limit, offset;
     double weights[2];         /* vn_rank's column weights: body, title */
     int ties_after;            /* by rank: also up to this many rows after the
-                                  page whose score equals its last row's */
+                                  page whose key equals its last row's */
 } vn_mem_query;
 
 /* What a ranked query keeps for its snippets. */

@@ -985,11 +985,12 @@ static int deliver_mem(vn_store *st, const vn_mem_found *found, vn_hit *hit, vn_
     return rc;
 }
 
-/* The page of results as (id, score), at most limit of them, from the
+/* The page of results as (id, vn_rank key), at most limit of them, from the
  * one of rank first + 1. */
 typedef struct page {
     int64_t *id;
-    double *score;
+    double *key;           /* ties are equal keys: an article holding the words
+                              adjacent never ties with one that does not */
     int n, first;
 } page;
 
@@ -1005,19 +1006,19 @@ static void keep_ties(page *pg, int before, int limit, int want)
         pg->n = 0;
         return;
     }
-    while (lo > 0 && pg->score[lo - 1] == pg->score[before])
+    while (lo > 0 && pg->key[lo - 1] == pg->key[before])
         lo--;
-    while (hi < pg->n && pg->score[hi] == pg->score[hi - 1])
+    while (hi < pg->n && pg->key[hi] == pg->key[hi - 1])
         hi++;
     int cut_lo = lo == 0 && pg->first > 0;     /* the run may start before the rows read */
     int cut_hi = hi == pg->n && pg->n == want; /* or go on after them */
-    int one_run = pg->score[before] == pg->score[end - 1];
+    int one_run = pg->key[before] == pg->key[end - 1];
     if (cut_lo || (one_run && cut_hi))
         lo = before;
     if (cut_hi || (one_run && cut_lo))
         hi = end;
     memmove(pg->id, pg->id + lo, (size_t)(hi - lo) * sizeof *pg->id);
-    memmove(pg->score, pg->score + lo, (size_t)(hi - lo) * sizeof *pg->score);
+    memmove(pg->key, pg->key + lo, (size_t)(hi - lo) * sizeof *pg->key);
     pg->first += lo;
     pg->n = hi - lo;
 }
@@ -1040,9 +1041,7 @@ static int mem_page(vn_store *st, const vn_search *q, const char *match, const c
     int after = q->ties ? VN_STORE_TIES : 0;
     vn_mem_query mq = {match, groups, q->since, q->until, q->sort, limit - after, offset,
                        {1.0, TITLE_WEIGHT}, after};
-    rc = vn_mem_rank(st->mem, st->db, &mq, pg->id, pg->score, &pg->n, total, found, err);
-    for (int i = 0; rc == VN_OK && i < pg->n; i++)
-        pg->score[i] = vn_rank_score(pg->score[i]);
+    rc = vn_mem_rank(st->mem, st->db, &mq, pg->id, pg->key, &pg->n, total, found, err);
     return rc;
 }
 
@@ -1087,7 +1086,7 @@ static int rank_page(vn_store *st, const vn_search *q, const char *match, const 
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW && pg->n < limit) {
         pg->id[pg->n] = sqlite3_column_int64(s, 0);
-        pg->score[pg->n] = vn_rank_score(sqlite3_column_double(s, 1));
+        pg->key[pg->n] = sqlite3_column_double(s, 1);
         pg->n++;
     }
     *total = rows;
@@ -1112,8 +1111,8 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
      * the same state even while the indexer commits. */
     int own = sqlite3_get_autocommit(st->db);
     size_t cap = (size_t)limit + (q->ties ? 2 * VN_STORE_TIES : 0);
-    page pg = {calloc(cap, sizeof *pg.id), calloc(cap, sizeof *pg.score), 0, 0};
-    int rc = pg.id && pg.score ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
+    page pg = {calloc(cap, sizeof *pg.id), calloc(cap, sizeof *pg.key), 0, 0};
+    int rc = pg.id && pg.key ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK && own)
         rc = exec(st, "BEGIN", "cannot start a read transaction", err);
     /* lone words typed without marks as an OR of their spellings */
@@ -1126,7 +1125,7 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     if (rc == VN_OK)
         rc = rank_page(st, q, match.data, g, limit, offset, &pg, &count, &found, err);
     for (int i = 0; rc == VN_OK && i < pg.n; i++) {
-        vn_hit hit = {.id = pg.id[i], .rank = pg.first + i + 1, .score = pg.score[i]};
+        vn_hit hit = {.id = pg.id[i], .rank = pg.first + i + 1, .score = vn_rank_score(pg.key[i])};
         rc = found != NULL ? deliver_mem(st, found, &hit, fn, ctx, err)
                            : deliver(st, match.data, g, &hit, fn, ctx, err);
     }
@@ -1136,7 +1135,7 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     if (own && !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     free(pg.id);
-    free(pg.score);
+    free(pg.key);
     if (total != NULL)
         *total = count;
     return rc;
