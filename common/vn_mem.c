@@ -25,6 +25,7 @@
 #include "vn_tok.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,19 +103,23 @@ static int load_rows(sqlite3 *db, vn_mem *m, vn_err *err)
     }
     if (sqlite3_prepare_v2(db, "SELECT id, sz FROM article_fts_docsize", -1, &s, NULL) != SQLITE_OK)
         return db_fail(db, "docsize", err);
-    while (rc == VN_OK && sqlite3_step(s) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0), cols[8], total = 0;
-        int k = vn_fts_docsize(sqlite3_column_blob(s, 1), sqlite3_column_bytes(s, 1), cols, 8);
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0), cols[NCOL_MAX + 1], total = 0;
+        int k = vn_fts_docsize(sqlite3_column_blob(s, 1), sqlite3_column_bytes(s, 1), cols,
+                               NCOL_MAX + 1);
         for (int i = 0; i < k; i++)
             total += cols[i];
         if (id >= 0 && id <= maxid)
             m->size[id] = total > INT32_MAX ? INT32_MAX : (int32_t)total;
     }
     sqlite3_finalize(s);
+    if (step != SQLITE_DONE)
+        return db_fail(db, "docsize", err);
     if (sqlite3_prepare_v2(db, "SELECT id, date FROM article WHERE date IS NOT NULL", -1, &s,
                            NULL) != SQLITE_OK)
         return db_fail(db, "article dates", err);
-    while (rc == VN_OK && sqlite3_step(s) == SQLITE_ROW) {
+    while (rc == VN_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
         const char *d = (const char *)sqlite3_column_text(s, 1);
         if (d == NULL || id < 0 || id > maxid)
@@ -127,6 +132,8 @@ static int load_rows(sqlite3 *db, vn_mem *m, vn_err *err)
             rc = vn_err_set(err, VN_ENOMEM, "out of memory loading the index");
     }
     sqlite3_finalize(s);
+    if (rc == VN_OK && step != SQLITE_DONE)
+        rc = db_fail(db, "article dates", err);
     return rc;
 }
 
@@ -139,11 +146,13 @@ static int load_averages(sqlite3 *db, vn_mem *m, vn_err *err)
     if (sqlite3_prepare_v2(db, "SELECT block FROM article_fts_data WHERE id = 1", -1, &s, NULL)
         != SQLITE_OK)
         return db_fail(db, "averages", err);
-    int k = 0;
-    if (sqlite3_step(s) == SQLITE_ROW)
+    int k = 0, step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
         k = vn_fts_docsize(sqlite3_column_blob(s, 0), sqlite3_column_bytes(s, 0), v,
                            1 + NCOL_MAX + 1);
     sqlite3_finalize(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return db_fail(db, "averages", err);
     for (int i = 1; i < k; i++)
         tokens += v[i];
     m->nrow = k > 0 ? v[0] : 0;
@@ -170,16 +179,17 @@ static int add_term(vn_mem *m, grow *g, const void *t, int n)
 
 static int add_entry(vn_mem *m, grow *g, int32_t id)
 {
-    size_t need = (size_t)m->nentry + 2;
+    size_t need = (size_t)m->nentry + 2, cap = g->cap_entries;
     int32_t *d = vn_grow(m->doc, &g->cap_entries, need, sizeof *d);
     if (d == NULL)
         return VN_ENOMEM;
     m->doc = d;
-    size_t cap = g->cap_entries > need ? g->cap_entries : need;
-    uint32_t *p = realloc(m->pfirst, cap * sizeof *p);
-    if (p == NULL)
-        return VN_ENOMEM;
-    m->pfirst = p;
+    if (g->cap_entries != cap) { /* pfirst grows with doc */
+        uint32_t *p = realloc(m->pfirst, g->cap_entries * sizeof *p);
+        if (p == NULL)
+            return VN_ENOMEM;
+        m->pfirst = p;
+    }
     m->doc[m->nentry] = id;
     m->pfirst[m->nentry] = m->npos;
     m->nentry++;
@@ -199,16 +209,15 @@ static int load_postings(sqlite3 *db, vn_mem *m, vn_err *err)
     sqlite3_stmt *s = NULL;
     grow g = {0};
     int rc = VN_OK, ncol = 0;
-    const char *cols[NCOL_MAX] = {0};
-    char *names[NCOL_MAX] = {0};
+    char cols[NCOL_MAX][16] = {{0}}; /* the FTS5 table's column names, in order */
     if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('article_fts')", -1, &s, NULL)
         != SQLITE_OK)
         return db_fail(db, "columns", err);
-    while (sqlite3_step(s) == SQLITE_ROW && ncol < NCOL_MAX)
-        names[ncol++] = strdup((const char *)sqlite3_column_text(s, 0));
+    while (sqlite3_step(s) == SQLITE_ROW && ncol < NCOL_MAX) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        snprintf(cols[ncol++], sizeof cols[0], "%s", name != NULL ? name : "");
+    }
     sqlite3_finalize(s);
-    for (int i = 0; i < ncol; i++)
-        cols[i] = names[i];
     if (sqlite3_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vn_mem_vocab"
                          " USING fts5vocab(main, article_fts, instance)",
                      NULL, NULL, NULL) != SQLITE_OK ||
@@ -226,7 +235,7 @@ static int load_postings(sqlite3 *db, vn_mem *m, vn_err *err)
         const char *cname = (const char *)sqlite3_column_text(s, 2);
         int col = -1;
         for (int i = 0; i < ncol && cname != NULL; i++)
-            if (cols[i] != NULL && strcmp(cols[i], cname) == 0)
+            if (strcmp(cols[i], cname) == 0)
                 col = i;
         if (col < 0 || id < 0 || id > m->maxid || off < 0 || off > OFF_MAX) {
             rc = vn_err_set(err, VN_EINVAL, "cannot load the index into memory: an instance"
@@ -265,8 +274,6 @@ static int load_postings(sqlite3 *db, vn_mem *m, vn_err *err)
         rc = db_fail(db, "fts5vocab", err);
     sqlite3_finalize(s);
     sqlite3_exec(db, "DROP TABLE IF EXISTS temp.vn_mem_vocab", NULL, NULL, NULL);
-    for (int i = 0; i < ncol; i++)
-        free(names[i]);
     if (rc == VN_OK && (add_term(m, &g, "", 0) != VN_OK || add_entry(m, &g, 0) != VN_OK))
         rc = VN_ENOMEM; /* sentinels: terms[nterm].first, pfirst[nentry] */
     if (rc == VN_OK) {
@@ -452,6 +459,10 @@ static int on_token(void *ctx, int tflags, const char *t, int n, int start, int 
     for (int i = 0; i < s->n; i++)
         if (s->term[i] == term)
             return SQLITE_OK;
+    if (s->n > VN_TOK_SPELLINGS_MAX) { /* more than phrase_starts reads */
+        e->declined = 1;
+        return SQLITE_DONE;
+    }
     uint32_t *v = vn_grow(s->term, &s->cap, (size_t)s->n + 1, sizeof *v);
     if (v == NULL)
         return SQLITE_NOMEM;
@@ -1311,7 +1322,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
                 rc = push(&o, heap, nheap, k, hi, t);
         }
     free(gcount);
-    for (int p = 0; p < nph; p++) {
+    for (int p = 0; cur != NULL && buf != NULL && p < nph; p++) {
         free(cur[p]);
         free(buf[p]);
     }
@@ -1396,14 +1407,22 @@ int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id
     *total = 0;
     if (f == NULL)
         return vn_err_set(err, VN_ENOMEM, "out of memory ranking a query");
-    if (q->limit > 0 && q->offset >= 0 && q->offset <= INT32_MAX / 2 - q->limit)
+    /* BM25 sums the column weights one instance at a time; vn_mem adds
+     * them a column at a time, which is the same sum only for whole
+     * numbers (1 and 10 are what vn_store uses) */
+    int whole = q->weights[0] == floor(q->weights[0]) && q->weights[1] == floor(q->weights[1]);
+    if (whole && q->limit > 0 && q->offset >= 0 && q->offset <= INT32_MAX / 2 - q->limit)
         rc = prepare(m, db, q->match, q->groups, f, &ok);
     if (rc == VN_OK && ok) {
         expr *e = &f->e;
         uint64_t *match = eval(e, m->words);
         int k = q->offset + q->limit, nheap = 0;
         ties t = {.want = q->sort == VN_SORT_RELEVANCE && q->ties_after > 0 ? q->ties_after : 0};
-        hit *heap = match != NULL ? malloc((size_t)k * sizeof *heap) : NULL;
+        size_t nmatch = 0; /* the heap never holds more than the matches */
+        for (size_t w = 0; match != NULL && w < m->words; w++)
+            nmatch += (size_t)__builtin_popcountll(match[w]);
+        size_t cap = nmatch < (size_t)k ? nmatch : (size_t)k;
+        hit *heap = match != NULL ? malloc((cap + 1) * sizeof *heap) : NULL;
         rc = heap != NULL ? rank_matches(m, e, match, q, heap, k, &nheap, &t, total) : VN_ENOMEM;
         if (rc == VN_OK) {
             order o = {m, q->sort};

@@ -62,7 +62,7 @@ typedef struct vn_mem_found vn_mem_found;
 /* Rank q with db's tokenizer (db in a read transaction that sees m's
  * generation). OUT: *found NULL when m declines q (nothing else set);
  * otherwise id[0..*n) and key[0..*n) (vn_rank keys, caller's arrays of
- * limit entries), *total (the matches within the dates) and *found, for
+ * limit + ties_after entries), *total (the matches within the dates) and *found, for
  * vn_mem_snippet, freed with vn_mem_found_free. */
 int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id, double *key,
                 int *n, int64_t *total, vn_mem_found **found, vn_err *err);
