@@ -1359,14 +1359,13 @@ struct vn_mem_found {
 
 /* Parse match with db's tokenizer into f->e and find each phrase's
  * articles. OUT: *ok 0 when vn_mem declines the expression. */
-static int prepare(const vn_mem *m, sqlite3 *db, const char *match, const char *groups,
+static int prepare(const vn_mem *m, fts5_api *api, const char *match, const char *groups,
                    vn_mem_found *f, int *ok)
 {
     void *ud = NULL;
     expr *e = &f->e;
     *e = (expr){.m = m, .p = match};
     *ok = 0;
-    fts5_api *api = vn_tok_api(db);
     if (api == NULL || match == NULL
         || api->xFindTokenizer(api, VN_TOK_NAME, &ud, &e->tk) != SQLITE_OK
         || e->tk.xCreate(ud, NULL, 0, &e->tok) != SQLITE_OK) {
@@ -1397,7 +1396,7 @@ static int mem_fail(int rc, vn_err *err)
     return VN_OK;
 }
 
-int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id, double *key,
+int vn_mem_rank(const vn_mem *m, fts5_api *api, const vn_mem_query *q, int64_t *id, double *key,
                 int *n, int64_t *total, vn_mem_found **found, vn_err *err)
 {
     vn_mem_found *f = calloc(1, sizeof *f);
@@ -1412,7 +1411,7 @@ int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id
      * numbers (1 and 10 are what vn_store uses) */
     int whole = q->weights[0] == floor(q->weights[0]) && q->weights[1] == floor(q->weights[1]);
     if (whole && q->limit > 0 && q->offset >= 0 && q->offset <= INT32_MAX / 2 - q->limit)
-        rc = prepare(m, db, q->match, q->groups, f, &ok);
+        rc = prepare(m, api, q->match, q->groups, f, &ok);
     if (rc == VN_OK && ok) {
         expr *e = &f->e;
         uint64_t *match = eval(e, m->words);
@@ -1462,14 +1461,14 @@ int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id
     return mem_fail(rc, err);
 }
 
-int vn_mem_count(const vn_mem *m, sqlite3 *db, const char *match, int64_t *count, int *handled,
+int vn_mem_count(const vn_mem *m, fts5_api *api, const char *match, int64_t *count, int *handled,
                  vn_err *err)
 {
     vn_mem_found f = {0};
     int ok = 0;
     *count = 0;
     *handled = 0;
-    int rc = prepare(m, db, match, NULL, &f, &ok);
+    int rc = prepare(m, api, match, NULL, &f, &ok);
     uint64_t *bits = rc == VN_OK && ok ? eval(&f.e, m->words) : NULL;
     if (rc == VN_OK && ok && bits == NULL)
         rc = VN_ENOMEM;

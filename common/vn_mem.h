@@ -59,18 +59,20 @@ typedef struct vn_mem_query {
 /* What a ranked query keeps for its snippets. */
 typedef struct vn_mem_found vn_mem_found;
 
-/* Rank q with db's tokenizer (db in a read transaction that sees m's
- * generation). OUT: *found NULL when m declines q (nothing else set);
- * otherwise id[0..*n) and key[0..*n) (vn_rank keys, caller's arrays of
- * limit + ties_after entries), *total (the matches within the dates) and *found, for
- * vn_mem_snippet, freed with vn_mem_found_free. */
-int vn_mem_rank(const vn_mem *m, sqlite3 *db, const vn_mem_query *q, int64_t *id, double *key,
+/* Rank q with the `vietnamese` tokenizer of api, the fts5_api of a
+ * connection in a read transaction that sees m's generation (its
+ * vn_spelling gives the spellings). OUT: *found NULL when m declines q
+ * (nothing else set); otherwise id[0..*n) and key[0..*n) (vn_rank keys,
+ * caller's arrays of limit + ties_after entries), *total (the matches
+ * within the dates) and *found, for vn_mem_snippet, freed with
+ * vn_mem_found_free. */
+int vn_mem_rank(const vn_mem *m, fts5_api *api, const vn_mem_query *q, int64_t *id, double *key,
                 int *n, int64_t *total, vn_mem_found **found, vn_err *err);
 void vn_mem_found_free(vn_mem_found *f);
 
 /* The articles matching match, as FTS5's count(*) gives them. OUT:
  * *handled 0 when m declines match (then *count 0). */
-int vn_mem_count(const vn_mem *m, sqlite3 *db, const char *match, int64_t *count, int *handled,
+int vn_mem_count(const vn_mem *m, fts5_api *api, const char *match, int64_t *count, int *handled,
                  vn_err *err);
 
 /* vn_snippet(ntokens, groups) of row id, for a query f found: its

@@ -134,6 +134,7 @@ struct vn_store {
     int have_dict;            /* vn_dict holds one: no more training */
     const vn_mem *mem;        /* ranks instead of FTS5 when current, or NULL */
     vn_zip_inflater *inflater; /* for vn_unzip: made on first use */
+    fts5_api *fts5;           /* the connection's, for vn_mem's tokenizing */
     int changed;              /* articles put or deleted since vn_store_begin */
 };
 
@@ -386,6 +387,8 @@ static int register_functions(vn_store *st, vn_err *err)
                  ? VN_OK : db_error(st, "cannot register vn_unzip", err);
     if (rc == VN_OK)
         rc = vn_tok_register(st->db, &st->tok, err);
+    if (rc == VN_OK)
+        st->fts5 = vn_tok_api(st->db);
     if (rc == VN_OK)
         rc = vn_snip_register(st->db, err);
     return rc;
@@ -902,7 +905,7 @@ int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *er
     if (rc == VN_OK)
         rc = mem_current(st, &current, err);
     if (rc == VN_OK && current)
-        rc = vn_mem_count(st->mem, st->db, match, n, &handled, err);
+        rc = vn_mem_count(st->mem, st->fts5, match, n, &handled, err);
     if (rc == VN_OK && !handled)
         rc = one_int(st, Q_MATCH_COUNT, match, n, "search failed", err);
     if (own && !sqlite3_get_autocommit(st->db))
@@ -1041,7 +1044,7 @@ static int mem_page(vn_store *st, const vn_search *q, const char *match, const c
     int after = q->ties ? VN_STORE_TIES : 0;
     vn_mem_query mq = {match, groups, q->since, q->until, q->sort, limit - after, offset,
                        {1.0, TITLE_WEIGHT}, after};
-    rc = vn_mem_rank(st->mem, st->db, &mq, pg->id, pg->key, &pg->n, total, found, err);
+    rc = vn_mem_rank(st->mem, st->fts5, &mq, pg->id, pg->key, &pg->n, total, found, err);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "vn_mem.h"
 #include "vn_query.h"
 #include "vn_store.h"
+#include "vn_tok.h"
 
 #include <setjmp.h> /* cmocka needs these first */
 #include <stdarg.h>
@@ -292,7 +293,7 @@ static void test_declines(void **state)
         vn_mem_found *f = NULL;
         vn_mem_query mq = {cases[i].match, NULL, NULL, NULL, VN_SORT_RELEVANCE, 10, 0, {1.0, 10.0}, 0};
         assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
-        assert_int_equal(vn_mem_rank(m, db, &mq, id, key, &n, &total, &f, &err), VN_OK);
+        assert_int_equal(vn_mem_rank(m, vn_tok_api(db), &mq, id, key, &n, &total, &f, &err), VN_OK);
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
         if ((f != NULL) != cases[i].answered)
             fail_msg("%s: %s", cases[i].match, f ? "answered" : "declined");
