@@ -135,6 +135,7 @@ struct vn_store {
     const vn_mem *mem;        /* ranks instead of FTS5 when current, or NULL */
     vn_zip_inflater *inflater; /* for vn_unzip: made on first use */
     fts5_api *fts5;           /* the connection's, for vn_mem's tokenizing */
+    int64_t mem_answers;      /* searches and counts vn_mem answered */
     int changed;              /* articles put or deleted since vn_store_begin */
 };
 
@@ -807,6 +808,11 @@ int vn_store_each_under(vn_store *st, const char *root,
     return rc;
 }
 
+int64_t vn_store_mem_answers(const vn_store *st)
+{
+    return st->mem_answers;
+}
+
 void vn_store_use_mem(vn_store *st, const vn_mem *m)
 {
     st->mem = m;
@@ -906,6 +912,7 @@ int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *er
         rc = mem_current(st, &current, err);
     if (rc == VN_OK && current)
         rc = vn_mem_count(st->mem, st->fts5, match, n, &handled, err);
+    st->mem_answers += handled;
     if (rc == VN_OK && !handled)
         rc = one_int(st, Q_MATCH_COUNT, match, n, "search failed", err);
     if (own && !sqlite3_get_autocommit(st->db))
@@ -915,21 +922,40 @@ int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *er
 
 /* ---- search ------------------------------------------------------------------------ */
 
+/* The article row of hit (Q_ARTICLE or Q_ARTICLE_TEXT) into *a. Returns
+ * VN_OK with *a NULL when the row is gone (deleted meanwhile: skip). */
+static int article_row(vn_store *st, int q, vn_hit *hit, sqlite3_stmt **a, vn_err *err)
+{
+    sqlite3_stmt *s = stmt(st, q, err);
+    *a = NULL;
+    if (s == NULL)
+        return VN_EDB;
+    sqlite3_bind_int64(s, 1, hit->id);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        hit->path = (const char *)sqlite3_column_text(s, 0);
+        hit->url = (const char *)sqlite3_column_text(s, 1);
+        hit->title = (const char *)sqlite3_column_text(s, 2);
+        hit->date = (const char *)sqlite3_column_text(s, 3);
+        hit->author = (const char *)sqlite3_column_text(s, 4);
+        *a = s;
+        return VN_OK;
+    }
+    int rc = step == SQLITE_DONE ? VN_OK : db_error(st, "cannot read an article", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
 /* Fill the text fields of hit from the article row and its snippet, then
  * hand it to fn. */
 static int deliver(vn_store *st, const char *match, const char *groups, vn_hit *hit,
                    vn_hit_fn fn, void *ctx, vn_err *err)
 {
-    sqlite3_stmt *a = stmt(st, Q_ARTICLE, err);
-    if (a == NULL)
-        return VN_EDB;
-    sqlite3_bind_int64(a, 1, hit->id);
-    if (sqlite3_step(a) != SQLITE_ROW) {
-        sqlite3_reset(a);
-        return VN_OK; /* deleted meanwhile: skip */
-    }
-    sqlite3_stmt *s = stmt(st, Q_SNIPPET, err);
-    if (s == NULL) {
+    sqlite3_stmt *a = NULL, *s = NULL;
+    int rc = article_row(st, Q_ARTICLE, hit, &a, err);
+    if (rc != VN_OK || a == NULL)
+        return rc;
+    if ((s = stmt(st, Q_SNIPPET, err)) == NULL) {
         sqlite3_reset(a);
         return VN_EDB;
     }
@@ -938,14 +964,9 @@ static int deliver(vn_store *st, const char *match, const char *groups, vn_hit *
     sqlite3_bind_int(s, 3, SNIPPET_TOKENS);
     bind_text(s, 4, groups);
     int step = sqlite3_step(s);
-    hit->path = (const char *)sqlite3_column_text(a, 0);
-    hit->url = (const char *)sqlite3_column_text(a, 1);
-    hit->title = (const char *)sqlite3_column_text(a, 2);
-    hit->date = (const char *)sqlite3_column_text(a, 3);
-    hit->author = (const char *)sqlite3_column_text(a, 4);
     hit->snippet = step == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
-    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK
-                                                       : db_error(st, "cannot make a snippet", err);
+    rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK
+                                                   : db_error(st, "cannot make a snippet", err);
     if (rc == VN_OK)
         rc = fn(ctx, hit);
     sqlite3_reset(s);
@@ -957,29 +978,17 @@ static int deliver(vn_store *st, const char *match, const char *groups, vn_hit *
 static int deliver_mem(vn_store *st, const vn_mem_found *found, vn_hit *hit, vn_hit_fn fn,
                        void *ctx, vn_err *err)
 {
-    sqlite3_stmt *a = stmt(st, Q_ARTICLE_TEXT, err);
-    if (a == NULL)
-        return VN_EDB;
-    sqlite3_bind_int64(a, 1, hit->id);
-    int step = sqlite3_step(a);
-    if (step != SQLITE_ROW) {
-        int rc = step == SQLITE_DONE ? VN_OK : db_error(st, "cannot read an article", err);
-        sqlite3_reset(a);
-        return rc; /* done: deleted meanwhile, skip */
-    }
+    sqlite3_stmt *a = NULL;
+    int rc = article_row(st, Q_ARTICLE_TEXT, hit, &a, err);
+    if (rc != VN_OK || a == NULL)
+        return rc;
     /* the FTS5 table's columns: body, title */
-    const char *text[2] = {(const char *)sqlite3_column_text(a, 5),
-                           (const char *)sqlite3_column_text(a, 2)};
+    const char *text[2] = {(const char *)sqlite3_column_text(a, 5), hit->title};
     int ntext[2] = {sqlite3_column_bytes(a, 5), sqlite3_column_bytes(a, 2)};
     vn_buf snip = VN_BUF_INIT;
-    int rc = vn_mem_snippet(found, hit->id, text, ntext, 2, SNIPPET_TOKENS, &snip, err);
+    rc = vn_mem_snippet(found, hit->id, text, ntext, 2, SNIPPET_TOKENS, &snip, err);
     if (rc == VN_OK && vn_buf_add(&snip, "", 1) != VN_OK)
         rc = vn_err_set(err, VN_ENOMEM, "out of memory");
-    hit->path = (const char *)sqlite3_column_text(a, 0);
-    hit->url = (const char *)sqlite3_column_text(a, 1);
-    hit->title = (const char *)sqlite3_column_text(a, 2);
-    hit->date = (const char *)sqlite3_column_text(a, 3);
-    hit->author = (const char *)sqlite3_column_text(a, 4);
     hit->snippet = snip.data;
     if (rc == VN_OK)
         rc = fn(ctx, hit);
@@ -1045,6 +1054,7 @@ static int mem_page(vn_store *st, const vn_search *q, const char *match, const c
     vn_mem_query mq = {match, groups, q->since, q->until, q->sort, limit - after, offset,
                        {1.0, TITLE_WEIGHT}, after};
     rc = vn_mem_rank(st->mem, st->fts5, &mq, pg->id, pg->key, &pg->n, total, found, err);
+    st->mem_answers += *found != NULL;
     return rc;
 }
 

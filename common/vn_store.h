@@ -204,6 +204,9 @@ int vn_store_load_mem(vn_store *st, struct vn_mem **out, vn_err *err);
  * FTS5 otherwise. Results are the same either way. */
 void vn_store_use_mem(vn_store *st, const struct vn_mem *m);
 
+/* How many searches and counts st answered through its copy so far. */
+int64_t vn_store_mem_answers(const vn_store *st);
+
 /* Count of articles. */
 int vn_store_count(vn_store *st, int64_t *n, vn_err *err);
 

@@ -147,6 +147,7 @@ typedef struct server {
     int rebuilding;
     double rebuilt_at;     /* now_ms() of the last titles build */
     atomic_uint_fast64_t gen;
+    atomic_uint_fast64_t mem_searches; /* answered through the copy in memory */
     atomic_int inflight;   /* requests between their first line and their end */
     atomic_int stopping;
     int log_fd;            /* -1: no access log */
@@ -564,9 +565,12 @@ static int run_search(server *sv, worker *w, const search_req *rq, search_res *r
     search_req with_syn = *rq;
     with_syn.syn = sv->syn;
     void *ref = NULL;
+    int64_t answered = vn_store_mem_answers(w->st);
     vn_store_use_mem(w->st, serve_mem_acquire(sv->mem, &ref));
     int rc = search_run(w->st, w->nm, &with_syn, res, err);
     vn_store_use_mem(w->st, NULL);
+    if (vn_store_mem_answers(w->st) > answered)
+        atomic_fetch_add(&sv->mem_searches, 1);
     serve_mem_release(sv->mem, ref);
     if (rc == VN_OK && key != NULL)
         serve_cache_put(sv->cache, key, gen, res);
@@ -706,11 +710,13 @@ static void do_health(server *sv, struct MHD_Connection *c, const char *path, re
     vn_buf_printf(&r->body, "{\"status\": \"ok\", \"articles\": %lld, \"threads\": %d, "
                   "\"cache\": {\"entries\": %zu, \"bytes\": %zu, \"hits\": %llu, "
                   "\"misses\": %llu}, \"memory\": {\"enabled\": %s, \"ready\": %s, "
-                  "\"generation\": %lld, \"bytes\": %zu, \"loads\": %u, \"load_ms\": %.0f}}\n",
+                  "\"generation\": %lld, \"bytes\": %zu, \"loads\": %u, \"load_ms\": %.0f, "
+                  "\"searches\": %llu}}\n",
                   (long long)n, sv->o.threads, cs.entries, cs.bytes,
                   (unsigned long long)cs.hits, (unsigned long long)cs.misses,
                   sv->mem != NULL ? "true" : "false", mi.ready ? "true" : "false",
-                  (long long)mi.generation, mi.bytes, mi.loads, mi.load_ms);
+                  (long long)mi.generation, mi.bytes, mi.loads, mi.load_ms,
+                  (unsigned long long)atomic_load(&sv->mem_searches));
 }
 
 /* An embedded file, with an ETag so that a browser revalidates cheaply. */

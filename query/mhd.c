@@ -13,8 +13,7 @@ static const struct {
     size_t at; /* offset of its pointer in vn_mhd */
 } fns[] = {
 #define FN(f) {"MHD_" #f, offsetof(vn_mhd, f)}
-    FN(start_daemon), FN(stop_daemon), FN(quiesce_daemon), FN(get_daemon_info),
-    FN(add_connection),
+    FN(start_daemon), FN(stop_daemon), FN(add_connection),
     FN(get_connection_info), FN(lookup_connection_value), FN(lookup_connection_value_n),
     FN(create_response_from_buffer), FN(add_response_header), FN(queue_response),
     FN(destroy_response),
