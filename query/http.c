@@ -155,6 +155,9 @@ typedef struct server {
     vn_syn *syn;           /* abbreviations: built in, plus --synonyms */
     serve_mem *mem;        /* the index in memory, or NULL (--no-memory) */
     int listen_fd;         /* ours, -1 when closed */
+    pthread_mutex_t conn_lock; /* guards open_conns */
+    pthread_cond_t conn_freed;
+    int open_conns;        /* connections MHD holds: none accepted past --max-connections */
     pthread_t acceptor;
     int accepting;         /* the acceptor thread runs */
 } server;
@@ -1076,25 +1079,67 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     pthread_mutex_unlock(&lock);
 }
 
+/* The connections MHD holds, so that the acceptor waits at
+ * --max-connections: a client over the limit waits in the backlog, as it
+ * did when MHD accepted, instead of being accepted and dropped. The
+ * acceptor counts each connection MHD takes (MHD tells of the start
+ * later, in its own thread); MHD tells of each close. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    server *sv = cls;
+    (void)c;
+    (void)socket_ctx;
+    if (toe != MHD_CONNECTION_NOTIFY_CLOSED)
+        return;
+    pthread_mutex_lock(&sv->conn_lock);
+    sv->open_conns--;
+    pthread_cond_signal(&sv->conn_freed);
+    pthread_mutex_unlock(&sv->conn_lock);
+}
+
+/* Wait while MHD holds --max-connections; returns 0 once stopping. */
+static int room_for_one(server *sv)
+{
+    pthread_mutex_lock(&sv->conn_lock);
+    while (sv->open_conns >= sv->o.max_conn && !atomic_load(&sv->stopping)) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100 * 1000 * 1000; /* and look at stopping now and then */
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&sv->conn_freed, &sv->conn_lock, &until);
+    }
+    pthread_mutex_unlock(&sv->conn_lock);
+    return !atomic_load(&sv->stopping);
+}
+
 /* Accept connections and hand them to MHD until the socket is shut
  * down. */
 static void *accept_loop(void *arg)
 {
     server *sv = arg;
-    for (;;) {
+    while (room_for_one(sv)) {
         struct sockaddr_storage addr;
         socklen_t len = sizeof addr;
         int fd = accept4(sv->listen_fd, (struct sockaddr *)&addr, &len,
                          SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd >= 0) {
-            mhd->add_connection(sv->d, fd, (struct sockaddr *)&addr, len); /* closes it on failure */
+            /* MHD closes it when it cannot take it */
+            if (mhd->add_connection(sv->d, fd, (struct sockaddr *)&addr, len) == MHD_YES) {
+                pthread_mutex_lock(&sv->conn_lock);
+                sv->open_conns++;
+                pthread_mutex_unlock(&sv->conn_lock);
+            }
             continue;
         }
         if (atomic_load(&sv->stopping) || errno == EINVAL || errno == EBADF)
             break;
-        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-            struct timespec ts = {0, 10 * 1000 * 1000}; /* out of descriptors: wait */
-            nanosleep(&ts, NULL);
+        if (errno != EINTR && errno != ECONNABORTED) {
+            struct timespec ts = {0, 10 * 1000 * 1000}; /* out of descriptors, or worse: */
+            nanosleep(&ts, NULL);                       /* do not spin */
         }
     }
     return NULL;
@@ -1127,6 +1172,12 @@ static int start(server *sv, const struct sockaddr_storage *ss)
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG
                      | MHD_USE_AUTO | MHD_USE_NO_LISTEN_SOCKET
                      | (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    /* a pool for two threads or more; one thread is the daemon's own */
+    struct MHD_OptionItem pool[] = {
+        {sv->o.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+         (intptr_t)sv->o.threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
     if (listen_on(sv, ss) != 0) {
         fprintf(stderr, "vnquery serve: error: cannot listen on %s: %s\n", sv->o.listen,
                 strerror(errno));
@@ -1134,14 +1185,18 @@ static int start(server *sv, const struct sockaddr_storage *ss)
     }
     sv->d = mhd->start_daemon(
         flags, 0, NULL, NULL, on_request, sv,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(sv->o.threads > 1 ? sv->o.threads : 0),
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)NULL, /* first: for every message */
+        MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)sv->o.timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)sv->o.max_conn,
+        /* the acceptor holds to --max-connections (room_for_one); MHD's own
+         * limit, split among its threads and lowered a moment after our
+         * count at each close, must not refuse before it */
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)sv->o.max_conn * 2 + 2,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)sv->o.per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)sv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)sv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)sv,
         MHD_OPTION_END);
     if (sv->d == NULL) {
         fprintf(stderr, "vnquery serve: error: cannot start the HTTP server on %s\n",
@@ -1249,6 +1304,8 @@ static void teardown(server *sv)
     if (sv->log_fd >= 0)
         close(sv->log_fd);
     pthread_mutex_destroy(&sv->lock);
+    pthread_mutex_destroy(&sv->conn_lock);
+    pthread_cond_destroy(&sv->conn_freed);
     vn_syn_free(sv->syn);
     free(sv);
 }
@@ -1280,6 +1337,8 @@ int serve_main(int argc, char **argv)
     sv->log_fd = -1;
     sv->listen_fd = -1;
     pthread_mutex_init(&sv->lock, NULL);
+    pthread_mutex_init(&sv->conn_lock, NULL);
+    pthread_cond_init(&sv->conn_freed, NULL);
     /* SIGTERM and SIGINT wait for sigwait() below: blocked here, before
      * MHD's threads start, so that every thread inherits the mask. */
     sigset_t set, old;
@@ -1307,6 +1366,8 @@ int serve_main(int argc, char **argv)
         fputs("vnquery serve: error: out of memory\n", stderr);
         code = EXIT_FAILED;
     }
+    /* the copy starts loading before the daemon, which reads sv->mem; if
+     * the daemon cannot start, teardown interrupts the load */
     if (code == EXIT_STOPPED && !o.no_memory && serve_mem_start(o.db, &sv->mem, &err) != VN_OK) {
         fprintf(stderr, "vnquery serve: error: %s\n", err.msg);
         code = EXIT_FAILED;

@@ -25,6 +25,7 @@ struct serve_mem {
     pthread_mutex_t lock;  /* guards everything below */
     pthread_cond_t wake;
     int stopping;
+    sqlite3 *loading;      /* the connection a load runs on, to interrupt */
     copy *cur;
     double load_ms;
     unsigned loads;
@@ -64,12 +65,28 @@ static int nap(serve_mem *sm, int ms)
     return stop;
 }
 
-static int load(serve_mem *sm, vn_store *st)
+/* Load a copy and make it current. OUT: *gen, its generation. Returns
+ * VN_OK (also when stopping: then nothing changed) or an error. */
+static int load(serve_mem *sm, vn_store *st, int64_t *gen)
 {
     vn_err err = {0};
     vn_mem *m = NULL;
     double t0 = now_s();
+    pthread_mutex_lock(&sm->lock);
+    int stopping = sm->stopping;
+    sm->loading = stopping ? NULL : vn_store_db(st);
+    pthread_mutex_unlock(&sm->lock);
+    if (stopping)
+        return VN_OK;
     int rc = vn_store_load_mem(st, &m, &err);
+    pthread_mutex_lock(&sm->lock);
+    sm->loading = NULL;
+    stopping = sm->stopping;
+    pthread_mutex_unlock(&sm->lock);
+    if (stopping) { /* interrupted, or done too late to matter */
+        vn_mem_free(m);
+        return VN_OK;
+    }
     copy *c = rc == VN_OK ? calloc(1, sizeof *c) : NULL;
     if (rc == VN_OK && c == NULL) {
         vn_mem_free(m);
@@ -80,6 +97,7 @@ static int load(serve_mem *sm, vn_store *st)
         return rc;
     }
     *c = (copy){m, 1};
+    *gen = vn_mem_generation(m);
     pthread_mutex_lock(&sm->lock);
     copy *old = sm->cur;
     sm->cur = c;
@@ -95,17 +113,20 @@ static void *run(void *arg)
     serve_mem *sm = arg;
     vn_store *st = NULL;
     vn_err err = {0};
-    if (vn_store_open(sm->db, VN_STORE_READ, &st, &err) != VN_OK) {
-        fprintf(stderr, "vnquery serve: searching through FTS5: %s\n", err.msg);
-        return NULL;
-    }
     int64_t seen = -1, loaded = -1;
     double seen_at = 0.0, failed_at = -1e9;
     for (int stop = 0; !stop; stop = nap(sm, CHECK_EVERY_MS)) {
         int64_t gen = 0;
+        double now = now_s();
+        if (st == NULL && now - failed_at < RETRY_AFTER_S)
+            continue;
+        if (st == NULL && vn_store_open(sm->db, VN_STORE_READ, &st, &err) != VN_OK) {
+            fprintf(stderr, "vnquery serve: searching through FTS5 for now: %s\n", err.msg);
+            failed_at = now;
+            continue;
+        }
         if (vn_store_generation(st, &gen, &err) != VN_OK)
             continue;
-        double now = now_s();
         if (gen != seen) {
             seen = gen;
             seen_at = now;
@@ -114,13 +135,8 @@ static void *run(void *arg)
         int quiet = now - seen_at >= RELOAD_QUIET_S, retry = now - failed_at >= RETRY_AFTER_S;
         if (gen == loaded || !(first || quiet) || !retry)
             continue;
-        if (load(sm, st) == VN_OK) {
-            pthread_mutex_lock(&sm->lock);
-            loaded = vn_mem_generation(sm->cur->m);
-            pthread_mutex_unlock(&sm->lock);
-        } else {
+        if (load(sm, st, &loaded) != VN_OK)
             failed_at = now;
-        }
     }
     vn_store_close(st);
     return NULL;
@@ -153,6 +169,8 @@ void serve_mem_stop(serve_mem *sm)
         return;
     pthread_mutex_lock(&sm->lock);
     sm->stopping = 1;
+    if (sm->loading != NULL)
+        sqlite3_interrupt(sm->loading); /* a load in progress stops at once */
     pthread_cond_signal(&sm->wake);
     pthread_mutex_unlock(&sm->lock);
     pthread_join(sm->thread, NULL);

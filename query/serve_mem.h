@@ -7,7 +7,8 @@
  * the first load ends, and whenever the copy is older than what a search
  * sees, vn_store answers through FTS5: results are the same, only slower.
  * While a new copy loads, the old one serves: both are in memory then.
- * A load that fails is reported on stderr and tried again later. */
+ * A load (or an open) that fails is reported on stderr and tried again
+ * after a minute. Stopping interrupts a load in progress. */
 #ifndef SERVE_MEM_H
 #define SERVE_MEM_H
 
