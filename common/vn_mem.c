@@ -37,7 +37,6 @@
 #define TOKENS_MAX 256        /* positions in one phrase */
 #define DEPTH_MAX 64          /* parentheses */
 #define MERGE_LINEAR 4        /* runs merged without a heap */
-#define SNIP_INST_MAX 20000   /* instances vn_snippet reads (vn_snip.c INST_MAX) */
 #define SPARSE_IDS 8          /* ids may spread to 8x the articles (plus 1M) */
 
 typedef struct term_ix {
@@ -1065,31 +1064,55 @@ static void row_counts(vn_ranker *r, const int *map, const run *runs, int nrun)
 /* Feed the row's instances to r in FTS5's xInst order (column, offset,
  * phrase): a merge of the runs. Order only matters to proximity, which
  * needs two groups. */
+/* The runs' instances in FTS5's xInst order (position, then phrase): a
+ * merge, looking at each run when there are few, else through a heap. */
+typedef struct merger {
+    run **h;           /* the runs not yet done; caller's, nrun entries */
+    int n, small;
+} merger;
+
+static void merge_start(merger *mg, run *runs, int nrun, run **h)
+{
+    mg->h = h;
+    mg->n = 0;
+    for (int i = 0; i < nrun; i++)
+        if (runs[i].n > 0)
+            h[mg->n++] = &runs[i];
+    mg->small = mg->n <= MERGE_LINEAR;
+    for (int i = mg->n / 2 - 1; !mg->small && i >= 0; i--)
+        run_sift(h, mg->n, i);
+}
+
+/* The next instance: its phrase and position. Returns 0 when done. */
+static inline int merge_next(merger *mg, int *ph, uint32_t *pos)
+{
+    if (mg->n == 0)
+        return 0;
+    int b = 0;
+    for (int i = 1; mg->small && i < mg->n; i++)
+        b = run_before(mg->h[i], mg->h[b]) ? i : b;
+    run *t = mg->h[b];
+    *ph = t->phrase;
+    *pos = t->v[t->at];
+    if (++t->at == t->n)
+        mg->h[b] = mg->h[--mg->n];
+    if (!mg->small)
+        run_sift(mg->h, mg->n, 0);
+    return 1;
+}
+
 static int feed_runs(vn_ranker *r, int ngroup, const int *map, run *runs, int nrun, run **h)
 {
-    int rc = VN_OK, n = 0;
+    int rc = VN_OK, ph;
+    uint32_t pos;
     if (ngroup < 2) {
         row_counts(r, map, runs, nrun);
         return VN_OK;
     }
-    for (int i = 0; i < nrun; i++)
-        if (runs[i].n > 0)
-            h[n++] = &runs[i];
-    int small = n <= MERGE_LINEAR; /* pick the least by looking at each */
-    for (int i = n / 2 - 1; !small && i >= 0; i--)
-        run_sift(h, n, i);
-    while (n > 0 && rc == VN_OK) {
-        int b = 0;
-        for (int i = 1; small && i < n; i++)
-            b = run_before(h[i], h[b]) ? i : b;
-        run *t = h[b];
-        uint32_t pos = t->v[t->at];
-        rc = vn_ranker_add(r, map[t->phrase], (int)(pos >> COL_SHIFT), (int)(pos & OFF_MAX));
-        if (++t->at == t->n)
-            h[b] = h[--n];
-        if (!small)
-            run_sift(h, n, 0);
-    }
+    merger mg;
+    merge_start(&mg, runs, nrun, h);
+    while (rc == VN_OK && merge_next(&mg, &ph, &pos))
+        rc = vn_ranker_add(r, map[ph], (int)(pos >> COL_SHIFT), (int)(pos & OFF_MAX));
     return rc;
 }
 
@@ -1162,7 +1185,7 @@ static uint32_t run_gap(const run *x, const run *y)
 
 /* The largest proximity a row with these runs can have (vn_snip.c
  * column_proximity), judged as vn_rank judges it, on the row's first
- * SNIP_INST_MAX instances (more than that: anything): none with fewer
+ * VN_SNIP_INST_MAX instances (more than that: anything): none with fewer
  * than two groups. Any window holding all the groups holds the two with
  * the fewest instances, so it is wider than their least distance d: when
  * d + 1 exceeds the groups' total size, proximity is at most
@@ -1201,7 +1224,7 @@ static double best_proximity(const expr *e, const run *runs, int nrun, int *gcou
             }
     for (int i = 0; i < nrun; i++)
         gcount[e->map[runs[i].phrase]] = 0;
-    if (n > SNIP_INST_MAX)
+    if (n > VN_SNIP_INST_MAX)
         return VN_RANK_P_ADJACENT;
     if (k < 2 || d == UINT32_MAX)
         return VN_RANK_P_NONE; /* no column holds them all */
@@ -1521,25 +1544,19 @@ int vn_mem_snippet(const vn_mem_found *f, int64_t id, const char *const *text, c
         nrun += runs[nrun].n > 0;
         free(c);
     }
-    /* FTS5's xInst order, the first INST_MAX: a merge of the runs */
-    int n = 0;
-    for (int i = 0; i < nrun; i++)
-        h[n++] = &runs[i];
-    for (int i = n / 2 - 1; i >= 0; i--)
-        run_sift(h, n, i);
-    while (rc == VN_OK && n > 0 && nv < SNIP_INST_MAX) {
-        run *t = h[0];
-        uint32_t pos = t->v[t->at];
+    /* FTS5's xInst order, the first VN_SNIP_INST_MAX */
+    merger mg;
+    int ph;
+    uint32_t pos;
+    merge_start(&mg, runs, nrun, h);
+    while (rc == VN_OK && nv < VN_SNIP_INST_MAX && merge_next(&mg, &ph, &pos)) {
         vn_snip_inst *g = vn_grow(v, &vcap, nv + 1, sizeof *v);
         if (g == NULL) {
             rc = VN_ENOMEM;
             break;
         }
         v = g;
-        v[nv++] = (vn_snip_inst){e->map[t->phrase], (int)(pos >> COL_SHIFT), (int)(pos & OFF_MAX)};
-        if (++t->at == t->n)
-            h[0] = h[--n];
-        run_sift(h, n, 0);
+        v[nv++] = (vn_snip_inst){e->map[ph], (int)(pos >> COL_SHIFT), (int)(pos & OFF_MAX)};
     }
     if (rc == VN_OK)
         rc = vn_snip_text(v, (int)nv, e->ngroup, e->psize, text, ntext, ncol, ntokens,

@@ -1,7 +1,8 @@
 /* vn_snip.c: see vn_snip.h.
  *
- * Both functions start from the row's phrase instances (xInst), sorted by
- * column, token offset and phrase number.
+ * Snippets, proximity and ranking start from the row's phrase instances
+ * (FTS5's xInst, or given by vn_mem through vn_snip_text and the
+ * ranker), sorted by column, token offset and phrase number.
  *   vn_snippet picks its window from the instance offsets alone, then
  *   tokenizes the chosen column once to map token positions to byte
  *   ranges, and copies those bytes: whitespace collapsed, 0x02/0x03
@@ -20,10 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Instances of a row read for snippets and proximity: an article that
- * holds the query's words more often than this (a 50 MB one can hold a
- * million) is judged on its first ones. */
-#define INST_MAX 20000
+#define INST_MAX VN_SNIP_INST_MAX /* vn_snip.h */
 #define SNIP_DEFAULT 32   /* tokens in a snippet when the caller names none */
 #define SNIP_MIN 4
 #define SNIP_MAX 200
@@ -218,13 +216,9 @@ static int on_token(void *ctx, int tflags, const char *token, int ntoken, int st
     return SQLITE_OK;
 }
 
-/* How a column's text is tokenized: through FTS5 (xTokenize), or, for
- * vn_snip_text, through the tokenizer itself. */
-typedef int (*tok_fn)(void *ctx, const char *text, int ntext, void *tctx,
-                      int (*cb)(void *, int, const char *, int, int, int));
-
-/* Tokenize text into *t (zeroed by the caller; free with toks_free). */
-static int tokenize(tok_fn fn, void *ctx, const char *text, int ntext, toks *t)
+/* Tokenize text into *t (zeroed by the caller; free with toks_free)
+ * with fn: through FTS5 (xTokenize), or for vn_snip_text the caller's. */
+static int tokenize(vn_snip_tokenize_fn fn, void *ctx, const char *text, int ntext, toks *t)
 {
     t->ntext = ntext;
     if (text == NULL || ntext <= 0)
@@ -494,12 +488,14 @@ static int *match_mask(const inst *c, int m, int ntok)
     return mask;
 }
 
-/* The snippet of the current row, appended to b. Returns an SQLite code. */
 /* The columns' texts, as FTS5 or vn_snip_text's caller has them. */
 typedef int (*col_fn)(void *ctx, int col, const char **text, int *ntext);
 
-/* The snippet of n tokens from the row's instances h. */
-static int snippet_of(const hits *h, int n, col_fn column, tok_fn tok, void *ctx, vn_buf *b)
+/* The snippet of n tokens from the row's instances h, appended to b: the
+ * columns through column(ctx, ...), tokenized by tok(tok_ctx, ...).
+ * Returns an SQLite code. */
+static int snippet_of(const hits *h, int n, col_fn column, void *ctx, vn_snip_tokenize_fn tok,
+                      void *tok_ctx, vn_buf *b)
 {
     toks t = {0};
     int *mask = NULL, lo = 0, hi = 0, first = 0, last = 0, s = 0, e = -1;
@@ -526,7 +522,7 @@ static int snippet_of(const hits *h, int n, col_fn column, tok_fn tok, void *ctx
     }
     t.limit = last_hit + 2 * n + 2 * SENTENCE_REACH + 2;
     if (rc == SQLITE_OK)
-        rc = tokenize(tok, ctx, text, ntext, &t);
+        rc = tokenize(tok, tok_ctx, text, ntext, &t);
     if (rc == SQLITE_OK && t.n > 0 && lo < hi) {
         first_hit = first_hit < t.n ? first_hit : t.n - 1;
         last_hit = last_hit < t.n ? last_hit : t.n - 1;
@@ -570,7 +566,7 @@ static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, const c
     fts_ctx c = {api, fts};
     int rc = load_hits(api, fts, groups, &h);
     if (rc == SQLITE_OK)
-        rc = snippet_of(&h, n, fts_column, fts_tokenize, &c, b);
+        rc = snippet_of(&h, n, fts_column, &c, fts_tokenize, &c, b);
     hits_free(&h);
     return rc;
 }
@@ -579,8 +575,6 @@ typedef struct given_ctx {
     const char *const *text;
     const int *ntext;
     int ncol;
-    vn_snip_tokenize_fn tok;
-    void *tok_ctx;
 } given_ctx;
 
 static int given_column(void *ctx, int col, const char **text, int *ntext)
@@ -591,19 +585,12 @@ static int given_column(void *ctx, int col, const char **text, int *ntext)
     return col >= 0 && col < c->ncol ? SQLITE_OK : SQLITE_RANGE;
 }
 
-static int given_tokenize(void *ctx, const char *text, int ntext, void *tctx,
-                          int (*cb)(void *, int, const char *, int, int, int))
-{
-    given_ctx *c = ctx;
-    return c->tok(c->tok_ctx, text, ntext, tctx, cb);
-}
-
 int vn_snip_text(const vn_snip_inst *v, int n, int ngroup, const int *psize,
                  const char *const *text, const int *ntext, int ncol, int ntokens,
                  vn_snip_tokenize_fn tok, void *tok_ctx, vn_buf *out)
 {
     hits h = {0};
-    given_ctx c = {text, ntext, ncol, tok, tok_ctx};
+    given_ctx c = {text, ntext, ncol};
     n = n < 0 ? 0 : n > INST_MAX ? INST_MAX : n;
     ntokens = ntokens < SNIP_MIN ? SNIP_MIN : ntokens > SNIP_MAX ? SNIP_MAX : ntokens;
     h.nphrase = ngroup;
@@ -620,7 +607,7 @@ int vn_snip_text(const vn_snip_inst *v, int n, int ngroup, const int *psize,
     if (rc == SQLITE_OK && h.n > 1)
         qsort(h.v, (size_t)h.n, sizeof *h.v, cmp_inst);
     if (rc == SQLITE_OK)
-        rc = snippet_of(&h, ntokens, given_column, given_tokenize, &c, out);
+        rc = snippet_of(&h, ntokens, given_column, &c, tok, tok_ctx, out);
     hits_free(&h);
     return rc == SQLITE_OK ? VN_OK : rc == SQLITE_NOMEM ? VN_ENOMEM : VN_EDB;
 }
@@ -869,7 +856,7 @@ double vn_ranker_best(const vn_ranker *r, int size, double p)
 
 int vn_ranker_key(vn_ranker *r, int size, double *key)
 {
-    double p = 0.0, score = 0.0;
+    double p = 0.0;
     if (r->ngroup >= 2) {
         if (!r->sorted) /* FTS5 gives them in order; in case not */
             qsort(r->h.v, (size_t)r->h.n, sizeof *r->h.v, cmp_inst);
@@ -878,11 +865,7 @@ int vn_ranker_key(vn_ranker *r, int size, double *key)
             return VN_ENOMEM;
         proximity_into(&r->h, r->cnt, r->dq = dq, &p);
     }
-    score = bm25(r, size);
-    score = -score * (1.0 + 2.0 * p);
-    if (p >= 1.0)
-        score -= VN_RANK_TIER;
-    *key = score;
+    *key = vn_ranker_best(r, size, p); /* the best key for the proximity it has */
     return VN_OK;
 }
 

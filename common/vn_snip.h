@@ -40,6 +40,11 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+/* Instances of a row that snippets and proximity read: an article that
+ * holds the query's words more often (a 50 MB one can hold a million) is
+ * judged on its first ones. */
+#define VN_SNIP_INST_MAX 20000
+
 #define VN_SNIP_OPEN '\x02'
 #define VN_SNIP_CLOSE '\x03'
 
