@@ -295,39 +295,10 @@ int vn_zip_unpack(const void *src, size_t n, vn_buf *dst, vn_err *err)
     return vn_zip_unpack_dict(src, n, NULL, NULL, dst, err);
 }
 
-int vn_zip_unpack_dict(const void *src, size_t n, vn_zip_dict_fn find, void *ctx,
-                       vn_buf *dst, vn_err *err)
-{
-    assert(dst != NULL && (src != NULL || n == 0));
-    const unsigned char *p = src;
-    if (n == 0)
-        return vn_err_set(err, VN_EZIP, "stored text is empty (no format byte)");
-    if (p[0] != ZIP_FORMAT)
-        return vn_err_set(err, VN_EZIP,
-                          "stored text has unknown format byte %u", p[0]);
-
-    size_t pos = 1, want = 0;
-    int rc = get_varint(p, n, &pos, &want, err);
-    if (rc != VN_OK)
-        return rc;
-    if (n - pos > UINT_MAX)
-        return vn_err_set(err, VN_EZIP,
-                          "stored text too large (%zu compressed bytes)", n - pos);
-
-    if (vn_buf_reserve(dst, want) != VN_OK)
-        return vn_err_set(err, VN_ENOMEM,
-                          "out of memory unpacking %zu bytes", want);
-    rc = inflate_into(p + pos, n - pos, find, ctx, (unsigned char *)dst->data + dst->len,
-                      want, err);
-    if (rc == VN_OK)
-        dst->len += want;
-    dst->data[dst->len] = '\0';
-    return rc;
-}
-
 struct vn_zip_inflater {
     z_stream zs;   /* raw (no zlib header): the dictionary goes in unchecked */
     int ready;
+    size_t fast;   /* bodies inflated this way */
 };
 
 vn_zip_inflater *vn_zip_inflater_new(void)
@@ -382,17 +353,47 @@ static int inflate_raw(vn_zip_inflater *z, const unsigned char *p, size_t n, vn_
 int vn_zip_unpack_with(vn_zip_inflater *z, const void *src, size_t n, vn_zip_dict_fn find,
                        void *ctx, vn_buf *dst, vn_err *err)
 {
+    assert(dst != NULL && (src != NULL || n == 0));
     const unsigned char *p = src;
+    if (n == 0)
+        return vn_err_set(err, VN_EZIP, "stored text is empty (no format byte)");
+    if (p[0] != ZIP_FORMAT)
+        return vn_err_set(err, VN_EZIP,
+                          "stored text has unknown format byte %u", p[0]);
+
     size_t pos = 1, want = 0;
-    if (z == NULL || n == 0 || p[0] != ZIP_FORMAT || get_varint(p, n, &pos, &want, err) != VN_OK
-        || vn_buf_reserve(dst, want) != VN_OK)
-        return vn_zip_unpack_dict(src, n, find, ctx, dst, err);
-    if (!inflate_raw(z, p + pos, n - pos, find, ctx, (unsigned char *)dst->data + dst->len,
-                     want))
-        return vn_zip_unpack_dict(src, n, find, ctx, dst, err);
-    dst->len += want;
+    int rc = get_varint(p, n, &pos, &want, err);
+    if (rc != VN_OK)
+        return rc;
+    if (n - pos > UINT_MAX)
+        return vn_err_set(err, VN_EZIP,
+                          "stored text too large (%zu compressed bytes)", n - pos);
+
+    if (vn_buf_reserve(dst, want) != VN_OK)
+        return vn_err_set(err, VN_ENOMEM,
+                          "out of memory unpacking %zu bytes", want);
+    unsigned char *out = (unsigned char *)dst->data + dst->len;
+    /* the fast way when it can, else (any surprise) the usual one, which
+     * says what is wrong */
+    if (z != NULL && inflate_raw(z, p + pos, n - pos, find, ctx, out, want))
+        z->fast++;
+    else
+        rc = inflate_into(p + pos, n - pos, find, ctx, out, want, err);
+    if (rc == VN_OK)
+        dst->len += want;
     dst->data[dst->len] = '\0';
-    return VN_OK;
+    return rc;
+}
+
+size_t vn_zip_inflater_fast(const vn_zip_inflater *z)
+{
+    return z != NULL ? z->fast : 0;
+}
+
+int vn_zip_unpack_dict(const void *src, size_t n, vn_zip_dict_fn find, void *ctx,
+                       vn_buf *dst, vn_err *err)
+{
+    return vn_zip_unpack_with(NULL, src, n, find, ctx, dst, err);
 }
 
 /* Pieces of this many bytes: long enough to hold a few words and their

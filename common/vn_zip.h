@@ -79,6 +79,9 @@ void vn_zip_inflater_free(vn_zip_inflater *z);
 int vn_zip_unpack_with(vn_zip_inflater *z, const void *src, size_t n, vn_zip_dict_fn find,
                        void *ctx, vn_buf *dst, vn_err *err);
 
+/* How many bodies z inflated the fast way (for tests). */
+size_t vn_zip_inflater_fast(const vn_zip_inflater *z);
+
 /* Train a dictionary from sample texts: pieces from the middle of evenly
  * spaced texts among ntexts (texts[i] of lens[i] bytes), at most
  * VN_ZIP_DICT_MAX bytes, appended to out. Deterministic: the same texts

@@ -547,13 +547,11 @@ static void test_inflater_same(void **state)
             vn_buf_free(&packed);
         }
     assert_true(damaged > 500);
+    /* every intact text with the dictionary went the fast way (6 texts,
+     * each also read once more at the end) */
+    assert_true(vn_zip_inflater_fast(z) >= 12);
     vn_zip_inflater_free(z);
     vn_zip_inflater_free(NULL);
-    vn_buf out = VN_BUF_INIT;
-    vn_err err;
-    assert_int_equal(vn_zip_unpack_with(NULL, "\x01", 1, NULL, NULL, &out, &err),
-                     vn_zip_unpack_dict("\x01", 1, NULL, NULL, &out, &err));
-    vn_buf_free(&out);
 }
 
 int main(void)
