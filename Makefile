@@ -119,7 +119,7 @@ bench-scale: deps
 
 # Bench tools: qbench links its own build of common/ (same flags, own folder);
 # baseline_load needs SQLite only.
-$(BB)/obj/%.o: %.c $(wildcard common/*.h)
+$(BB)/obj/%.o: %.c $(wildcard common/*.h tests/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 $(BB)/qbench: $(BB)/obj/bench/qbench.o $(patsubst %.c,$(BB)/obj/%.o,$(COMMON_SRC))

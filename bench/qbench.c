@@ -28,6 +28,7 @@
 #include "vn_mem.h"
 #include "vn_query.h"
 #include "vn_store.h"
+#include "../tests/mem_check.h"
 
 #include <sqlite3.h>
 
@@ -333,15 +334,7 @@ static int print_matches(const qlist *q, vn_err *err)
     return rc;
 }
 
-/* --same: one query's results, exactly. */
-static int note_hit(void *ctx, const vn_hit *hit)
-{
-    int rc = VN_OK;
-    vn_buf_printf_rc(ctx, &rc, "%lld %d %a %s\n%s\n", (long long)hit->id, hit->rank, hit->score,
-                     hit->title ? hit->title : "(null)", hit->snippet ? hit->snippet : "(null)");
-    return rc;
-}
-
+/* --same: each query's results, exactly (tests/mem_check.h). */
 static int same(engine *e, const qlist *ql, vn_err *err)
 {
     static const struct {
@@ -364,14 +357,12 @@ static int same(engine *e, const qlist *ql, vn_err *err)
             int64_t ta = 0, tb = 0;
             vn_buf_reset(&a);
             vn_buf_reset(&b);
-            vn_store_use_mem(e->st, e->mem);
-            rc = vn_store_search(e->st, &s, note_hit, &a, &ta, err);
-            vn_store_use_mem(e->st, NULL);
+            rc = mem_check_search(e->st, e->mem, &s, &a, &ta, err);
             if (rc == VN_OK)
-                rc = vn_store_search(e->st, &s, note_hit, &b, &tb, err);
+                rc = mem_check_search(e->st, NULL, &s, &b, &tb, err);
             if (rc != VN_OK)
                 break;
-            if (ta == tb && a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0)) {
+            if (mem_check_same(&a, ta, &b, tb)) {
                 ok++;
                 continue;
             }

@@ -14,6 +14,8 @@
 #include "vn_store.h"
 #include "vn_tok.h"
 
+#include "mem_check.h"
+
 #include <setjmp.h> /* cmocka needs these first */
 #include <stdarg.h>
 #include <stddef.h>
@@ -177,23 +179,11 @@ static void random_query(vn_buf *q, unsigned *seed)
     vn_buf_add(q, "", 1);
 }
 
-static int note_hit(void *ctx, const vn_hit *hit)
-{
-    int rc = VN_OK;
-    vn_buf_printf_rc(ctx, &rc, "%lld %d %a %s\n%s\n", (long long)hit->id, hit->rank, hit->score,
-                     hit->title ? hit->title : "(null)", hit->snippet ? hit->snippet : "(null)");
-    return rc;
-}
-
 static int64_t search(vn_store *st, const vn_mem *m, const vn_search *s, vn_buf *out)
 {
     vn_err err;
     int64_t total = -1;
-    vn_buf_reset(out);
-    vn_store_use_mem(st, m);
-    int rc = vn_store_search(st, s, note_hit, out, &total, &err);
-    vn_store_use_mem(st, NULL);
-    if (rc != VN_OK)
+    if (mem_check_search(st, m, s, out, &total, &err) != VN_OK)
         fail_msg("search: %s", err.msg);
     return total;
 }
@@ -229,7 +219,7 @@ static void test_same_as_fts5(void **state)
                            .sort = ways[w].sort, .ties = ways[w].ties,
                            .since = ways[w].since, .until = ways[w].until};
             int64_t ta = search(st, m, &s, &a), tb = search(st, NULL, &s, &b);
-            if (ta != tb || a.len != b.len || (a.len > 0 && memcmp(a.data, b.data, a.len) != 0))
+            if (!mem_check_same(&a, ta, &b, tb))
                 fail_msg("%s (way %zu): %lld against %lld matches\n--- vn_mem\n%.*s--- FTS5\n%.*s",
                          q.data, w, (long long)ta, (long long)tb, (int)a.len, a.data, (int)b.len,
                          b.data);

@@ -13,6 +13,8 @@
  *    scores, titles and snippets;
  *  - vn_store_count_match gives the same count with and without it. */
 #include "fuzz.h"
+#include "../mem_check.h"
+#include "../tmp_db.h"
 
 #include "vn_buf.h"
 #include "vn_mem.h"
@@ -40,12 +42,7 @@ static void cleanup(void)
 {
     vn_mem_free(mem);
     vn_store_close(st);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char name[96];
-    for (int i = 0; i < 3; i++) {
-        snprintf(name, sizeof name, "%s%s", path, suffix[i]);
-        unlink(name);
-    }
+    remove_db(path);
     rmdir(dir);
 }
 
@@ -104,23 +101,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static int note(void *ctx, const vn_hit *hit)
-{
-    int rc = VN_OK;
-    vn_buf_printf_rc(ctx, &rc, "%lld %d %a %s\n%s\n", (long long)hit->id, hit->rank, hit->score,
-                     hit->title ? hit->title : "(null)", hit->snippet ? hit->snippet : "(null)");
-    return rc;
-}
-
 static int64_t search(const vn_search *s, const vn_mem *m, vn_buf *out)
 {
     vn_err err;
     int64_t total = -1;
-    vn_buf_reset(out);
-    vn_store_use_mem(st, m);
-    int rc = vn_store_search(st, s, note, out, &total, &err);
-    vn_store_use_mem(st, NULL);
-    FUZZ_CHECK(rc == VN_OK, "search failed: %s", err.msg);
+    FUZZ_CHECK(mem_check_search(st, m, s, out, &total, &err) == VN_OK, "search failed: %s",
+               err.msg);
     return total;
 }
 
@@ -141,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        .until = (way & 0x80) ? "2022-12-31" : NULL};
         vn_buf a = VN_BUF_INIT, b = VN_BUF_INIT;
         int64_t ta = search(&s, mem, &a), tb = search(&s, NULL, &b);
-        FUZZ_CHECK(ta == tb && a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0),
+        FUZZ_CHECK(mem_check_same(&a, ta, &b, tb),
                    "<%s> way %u: %lld against %lld\n--- in memory\n%.*s--- FTS5\n%.*s", q.match,
                    way, (long long)ta, (long long)tb, (int)a.len, a.data ? a.data : "",
                    (int)b.len, b.data ? b.data : "");
