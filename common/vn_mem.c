@@ -36,6 +36,7 @@
 #define NODES_MAX 20000
 #define TOKENS_MAX 256        /* positions in one phrase */
 #define DEPTH_MAX 64          /* parentheses */
+#define QUERY_BITS_MAX ((size_t)32 << 20) /* bytes of phrase bit sets in one query */
 #define MERGE_LINEAR 4        /* runs merged without a heap */
 #define SPARSE_IDS 8          /* ids may spread to 8x the articles (plus 1M) */
 
@@ -62,7 +63,7 @@ struct vn_mem {
     vn_buf dates;      /* NUL-terminated strings */
     size_t words;      /* uint64_t per bit set */
     uint32_t *tset;    /* by term: its articles' bit set in sets, or UINT32_MAX */
-    uint64_t *sets;    /* the bit sets of the commonest terms, words each */
+    uint64_t *sets;    /* bit sets of terms in many articles, words each */
     size_t bytes;
 };
 
@@ -287,8 +288,9 @@ static int load_postings(sqlite3 *db, vn_mem *m, vn_err *err)
 
 /* Bit sets made ahead for the terms in many articles (the, of, is...):
  * a query copies them instead of setting a bit per article. Those whose
- * articles' ids take more room than their bit set, at most as many as
- * take a quarter of the postings' size. */
+ * articles' ids take more room than their bit set, in term order, at
+ * most as many as take a quarter of the postings' size (on the 35k
+ * archive the budget is never reached). */
 static int make_sets(vn_mem *m)
 {
     size_t min_df = m->words * 2, budget = ((size_t)m->nentry * 8 + (size_t)m->npos * 4) / 4;
@@ -1402,6 +1404,10 @@ static int prepare(const vn_mem *m, fts5_api *api, const char *match, const char
     if (root >= 0 && !e->declined && e->rc == VN_OK)
         e->rc = check_shape(e, root);
     int rc = e->rc;
+    /* a bit set per phrase: an expression of thousands of spellings over a
+     * large archive goes to FTS5 rather than take that much memory */
+    if (root >= 0 && (size_t)e->nph * m->words * sizeof(uint64_t) > QUERY_BITS_MAX)
+        e->declined = 1;
     if (rc == VN_OK && !e->declined && root >= 0)
         rc = group_phrases(e, groups);
     for (int p = 0; rc == VN_OK && !e->declined && root >= 0 && p < e->nph; p++)
