@@ -16,7 +16,10 @@
  * from vn_ranker; a heap keeps the first offset + limit. Once the heap
  * is full, a match is first given the best key it could have (BM25 from
  * its counts; proximity bounded by how far apart its two rarest words
- * stand) and ranked in full only if that key would enter the heap. */
+ * stand) and ranked in full only if that key would enter the heap.
+ * With two words or more, the matches whose words may stand adjacent
+ * and in order (proximity 1, vn_rank's first tier) go first, and the
+ * others only when the page is not full of those (rank_matches). */
 #include "vn_mem.h"
 
 #include "vn_buf.h"
@@ -1049,18 +1052,42 @@ static void run_sift(run **h, int n, int i)
     }
 }
 
-/* The runs' instances counted by column (positions sort by column, the
- * body's first). */
+/* n sorted positions of one group counted by column into r (the body's
+ * first: the few title positions come last). */
+static void count_positions(vn_ranker *r, int group, const uint32_t *v, uint32_t n)
+{
+    uint32_t split = n;
+    while (split > 0 && v[split - 1] >= 1u << COL_SHIFT)
+        split--;
+    vn_ranker_count(r, group, 0, split);
+    for (uint32_t j = split; j < n; j++)
+        vn_ranker_count(r, group, (int)(v[j] >> COL_SHIFT), 1);
+}
+
+/* The runs' instances counted by column. */
 static void row_counts(vn_ranker *r, const int *map, const run *runs, int nrun)
 {
-    for (int i = 0; i < nrun; i++) {
-        uint32_t split = runs[i].n; /* the few title positions come last */
-        while (split > 0 && runs[i].v[split - 1] >= 1u << COL_SHIFT)
-            split--;
-        vn_ranker_count(r, map[runs[i].phrase], 0, split);
-        for (uint32_t j = split; j < runs[i].n; j++)
-            vn_ranker_count(r, map[runs[i].phrase], (int)(runs[i].v[j] >> COL_SHIFT), 1);
-    }
+    for (int i = 0; i < nrun; i++)
+        count_positions(r, map[runs[i].phrase], runs[i].v, runs[i].n);
+}
+
+/* At least as many instances of phrase p in row id, by column, as it
+ * has, counted into r as group's: the positions of its rarest slot's
+ * terms (an instance starting at s has one of them at s + slot, in the
+ * same column), without checking the other slots. Moves p's cursors
+ * forward. Returns their number. */
+static uint64_t count_bound(const vn_mem *m, const phrase *p, cursor *c, int32_t id,
+                            vn_ranker *r, int group)
+{
+    int j = p->order[0];
+    uint64_t n = 0;
+    for (int i = 0, k = p->kbase[j]; i < p->slot[j].n; i++, k++)
+        if (seek(m, &c[k], id)) {
+            uint32_t e = c[k].at, len = m->pfirst[e + 1] - m->pfirst[e];
+            count_positions(r, group, m->pos + m->pfirst[e], len);
+            n += len;
+        }
+    return n;
 }
 
 /* Feed the row's instances to r in FTS5's xInst order (column, offset,
@@ -1142,32 +1169,6 @@ static int phrase_run(const vn_mem *m, const phrase *p, cursor *c, int32_t id, u
     return rc;
 }
 
-/* Row id's runs, one per positive phrase it holds, through the
- * phrases' cursors cur (moved forward). */
-static int row_runs(const vn_mem *m, const expr *e, int32_t id, cursor **cur, uint32_t **buf,
-                    size_t *cap, run *runs, int *nrun)
-{
-    int rc = VN_OK;
-    *nrun = 0;
-    for (int p = 0; rc == VN_OK && p < e->nph; p++) {
-        if (!e->ph[p].positive || !get_bit(e->ph[p].bits, id))
-            continue;
-        runs[*nrun].phrase = p;
-        rc = phrase_run(m, &e->ph[p], cur[p], id, &buf[p], &cap[p], &runs[*nrun]);
-        *nrun += runs[*nrun].n > 0;
-    }
-    return rc;
-}
-
-
-static int rank_row(vn_ranker *r, int ngroup, const int *map, run *runs, int nrun, run **h,
-                    int size, double *key)
-{
-    vn_ranker_row(r);
-    int rc = feed_runs(r, ngroup, map, runs, nrun, h);
-    return rc == VN_OK ? vn_ranker_key(r, size, key) : rc;
-}
-
 /* The least distance between a position of run x and one of run y
  * (positions of different columns are 2^28 apart at least). */
 static uint32_t run_gap(const run *x, const run *y)
@@ -1185,20 +1186,88 @@ static uint32_t run_gap(const run *x, const run *y)
     return best;
 }
 
+/* The query's positive phrases by group, and the groups in the order
+ * rows load them: the fewest articles first. */
+typedef struct groups {
+    int *first;        /* ngroup + 1: group g's phrases are ph[first[g]..first[g + 1]) */
+    int *ph;
+    int *order;        /* ngroup */
+    int *from;         /* ngroup + 1: scratch for row_runs */
+    int lsum;          /* the groups' sizes summed: a window of proximity 1 */
+} group_ix;
+
+/* The least distance between an instance of runs a[0..na) and one of
+ * b[0..nb) (UINT32_MAX: none). */
+static uint32_t runs_gap(const run *a, int na, const run *b, int nb)
+{
+    uint32_t d = UINT32_MAX;
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++) {
+            uint32_t gap = run_gap(&a[i], &b[j]);
+            d = gap < d ? gap : d;
+        }
+    return d;
+}
+
+/* Row id's runs, one per positive phrase it holds, through the
+ * phrases' cursors cur (moved forward), a group's runs together and
+ * the rarest group first. With near set, stops as soon as the row
+ * cannot have proximity 1 (vn_snip.c column_proximity, every instance
+ * looked at): fewer than two groups, or two whose nearest instances
+ * stand lsum or more apart, where a window of lsum tokens holds them
+ * all; *near is then 0. */
+static int row_runs(const vn_mem *m, const expr *e, const group_ix *gs, int32_t id, cursor **cur,
+                    uint32_t **buf, size_t *cap, run *runs, int *nrun, int *near)
+{
+    int rc = VN_OK, present = 0, *from = gs->from;
+    *nrun = 0;
+    for (int o = 0; rc == VN_OK && o < e->ngroup; o++) {
+        int g = gs->order[o], start = *nrun;
+        for (int i = gs->first[g]; rc == VN_OK && i < gs->first[g + 1]; i++) {
+            int p = gs->ph[i];
+            if (!get_bit(e->ph[p].bits, id))
+                continue;
+            runs[*nrun].phrase = p;
+            rc = phrase_run(m, &e->ph[p], cur[p], id, &buf[p], &cap[p], &runs[*nrun]);
+            *nrun += runs[*nrun].n > 0;
+        }
+        if (*nrun == start || near == NULL)
+            continue;
+        from[present++] = start;
+        from[present] = *nrun;
+        for (int q = 0; q + 1 < present && *near; q++) { /* each group loaded before */
+            uint32_t d = runs_gap(&runs[from[q]], from[q + 1] - from[q], &runs[start],
+                                  *nrun - start);
+            *near = d < (uint32_t)gs->lsum;
+        }
+        if (!*near)
+            return rc;
+    }
+    if (near != NULL)
+        *near = *near && present >= 2;
+    return rc;
+}
+
+static int rank_row(vn_ranker *r, int ngroup, const int *map, run *runs, int nrun, run **h,
+                    int size, double *key)
+{
+    vn_ranker_row(r);
+    int rc = feed_runs(r, ngroup, map, runs, nrun, h);
+    return rc == VN_OK ? vn_ranker_key(r, size, key) : rc;
+}
+
 /* The largest proximity a row with these runs can have (vn_snip.c
- * column_proximity), judged as vn_rank judges it, on the row's first
- * VN_SNIP_INST_MAX instances (more than that: anything): none with fewer
- * than two groups. Any window holding all the groups holds the two with
- * the fewest instances, so it is wider than their least distance d: when
- * d + 1 exceeds the groups' total size, proximity is at most
- * 0.7 * size / (d + 1), as column_proximity computes it. */
+ * column_proximity): none with fewer than two groups. Any window holding
+ * all the row's groups (vn_rank asks that of a window also when it
+ * looks at the first VN_SNIP_INST_MAX instances only) holds the two with
+ * the fewest instances, so it is wider than their least distance d:
+ * when d + 1 exceeds the groups' total size, proximity is at most
+ * VN_RANK_P_APART * size / (d + 1), as column_proximity computes it. */
 static double best_proximity(const expr *e, const run *runs, int nrun, int *gcount)
 {
-    uint64_t n = 0;
     int k = 0, lsum = 0;
     for (int i = 0; i < nrun; i++) {
         int g = e->map[runs[i].phrase];
-        n += runs[i].n;
         if (gcount[g] == 0) {
             k++;
             lsum += e->psize[g];
@@ -1226,13 +1295,11 @@ static double best_proximity(const expr *e, const run *runs, int nrun, int *gcou
             }
     for (int i = 0; i < nrun; i++)
         gcount[e->map[runs[i].phrase]] = 0;
-    if (n > VN_SNIP_INST_MAX)
-        return VN_RANK_P_ADJACENT;
     if (k < 2 || d == UINT32_MAX)
         return VN_RANK_P_NONE; /* no column holds them all */
     if ((uint64_t)d + 1 <= (uint64_t)lsum)
         return VN_RANK_P_ADJACENT;
-    return 0.7 * (double)lsum / (double)((uint64_t)d + 1);
+    return VN_RANK_P_APART * (double)lsum / (double)((uint64_t)d + 1);
 }
 
 static int cmp_hit_id(const void *a, const void *b)
@@ -1275,48 +1342,178 @@ static int push(const order *o, hit *heap, int *nheap, int k, hit x, ties *t)
     return VN_OK;
 }
 
+/* gs for e: its positive phrases by group; the groups by nhit, their
+ * articles, the fewest first (ties in group order). */
+static int groups_make(const expr *e, const int64_t *nhit, group_ix *gs)
+{
+    int ng = e->ngroup;
+    gs->first = calloc((size_t)ng + 2, sizeof *gs->first);
+    gs->ph = malloc(((size_t)e->nph + 1) * sizeof *gs->ph);
+    gs->order = malloc(((size_t)ng + 1) * sizeof *gs->order);
+    gs->from = malloc(((size_t)ng + 1) * sizeof *gs->from);
+    if (gs->first == NULL || gs->ph == NULL || gs->order == NULL || gs->from == NULL)
+        return VN_ENOMEM;
+    for (int p = 0; p < e->nph; p++)
+        gs->first[e->map[p] + 1] += e->ph[p].positive;
+    for (int g = 0; g < ng; g++)
+        gs->first[g + 1] += gs->first[g];
+    int *at = gs->from; /* each group's next place, then scratch */
+    memcpy(at, gs->first, (size_t)ng * sizeof *at);
+    for (int p = 0; p < e->nph; p++)
+        if (e->ph[p].positive)
+            gs->ph[at[e->map[p]]++] = p;
+    gs->lsum = 0;
+    for (int g = 0; g < ng; g++) {
+        int o = g;
+        while (o > 0 && nhit[gs->order[o - 1]] > nhit[g]) {
+            gs->order[o] = gs->order[o - 1];
+            o--;
+        }
+        gs->order[o] = g;
+        gs->lsum += e->psize[g];
+    }
+    return VN_OK;
+}
+
+static void groups_free(group_ix *gs)
+{
+    free(gs->first);
+    free(gs->ph);
+    free(gs->order);
+    free(gs->from);
+}
+
+/* 1 when a row of key x can neither enter the page nor tie with its last. */
+static int left_out(const order *o, const hit *heap, const ties *t, const hit *x)
+{
+    return t->want > 0 ? x->key > heap[0].key : !before(o, x, &heap[0]);
+}
+
+/* One query's ranking: the page so far and the scratch of its rows. */
+typedef struct ranking {
+    const vn_mem *m;
+    const expr *e;
+    const vn_mem_query *q;
+    order o;
+    hit *heap;         /* the best k so far, the worst on top */
+    int k, nheap;
+    ties *t;
+    vn_ranker *r;
+    group_ix gs;
+    cursor **cur;      /* per positive phrase */
+    uint32_t **buf;    /* per phrase: its run when built */
+    size_t *cap;
+    run *runs;
+    run **h;           /* merge scratch */
+    int *gcount;       /* best_proximity scratch, zero between rows */
+    int by_rank;
+    int monotone;      /* more instances never lower BM25 (no column weighs below 0) */
+} ranking;
+
+/* Rank row id and push it, unless the best key it could have shows that
+ * it cannot enter the page (nor tie with its last): by date, its date
+ * decides; by rank, three steps, each only when the one before lets the
+ * row in:
+ * - when proximity cannot decide (one group, or a page of rows with
+ *   proximity 1): BM25 from counts at least the row's (count_bound), no
+ *   instance read;
+ * - with near set: the groups' runs, the rarest first, until two stand
+ *   too far apart for proximity 1: the row is left, *near 0 (row_runs);
+ * - BM25 from the row's counts with the largest proximity its two
+ *   rarest groups allow (best_proximity). */
+static int consider(ranking *g, int32_t id, int *near)
+{
+    const vn_mem *m = g->m;
+    const expr *e = g->e;
+    hit hi = {id, g->by_rank ? 0.0 : -HUGE_VAL};
+    int full = g->nheap == g->k, nrun = 0;
+    if (full && !g->by_rank && left_out(&g->o, g->heap, g->t, &hi))
+        return VN_OK;
+    int tier = full && g->by_rank && g->heap[0].key < -VN_RANK_TIER / 2;
+    if (full && g->by_rank && g->monotone && (e->ngroup < 2 || tier)) {
+        vn_ranker_row(g->r);
+        for (int p = 0; p < e->nph; p++)
+            if (e->ph[p].positive && get_bit(e->ph[p].bits, id))
+                count_bound(m, &e->ph[p], g->cur[p], id, g->r, e->map[p]);
+        hi.key = vn_ranker_best(g->r, m->size[id], VN_RANK_P_ADJACENT);
+        if (left_out(&g->o, g->heap, g->t, &hi))
+            return VN_OK;
+    }
+    int rc = row_runs(m, e, &g->gs, id, g->cur, g->buf, g->cap, g->runs, &nrun, near);
+    if (rc != VN_OK || (near != NULL && !*near))
+        return rc;
+    if (full && g->by_rank) {
+        vn_ranker_row(g->r);
+        row_counts(g->r, e->map, g->runs, nrun);
+        hi.key = vn_ranker_best(g->r, m->size[id], best_proximity(e, g->runs, nrun, g->gcount));
+        if (left_out(&g->o, g->heap, g->t, &hi))
+            return VN_OK;
+    }
+    rc = rank_row(g->r, e->ngroup, e->map, g->runs, nrun, g->h, m->size[id], &hi.key);
+    return rc == VN_OK ? push(&g->o, g->heap, &g->nheap, g->k, hi, g->t) : rc;
+}
+
+/* Fresh cursors for the positive phrases (any already there freed). */
+static int new_cursors(ranking *g)
+{
+    for (int p = 0; p < g->e->nph; p++) {
+        free(g->cur[p]);
+        g->cur[p] = NULL;
+        if (g->e->ph[p].positive && (g->cur[p] = phrase_cursors(g->m, &g->e->ph[p])) == NULL)
+            return VN_ENOMEM;
+    }
+    return VN_OK;
+}
+
+/* The matches' page in heap (*nheap rows of k) and ties t; *total, the
+ * matches within the dates. Rows go in id order, since the cursors only
+ * move forward. By rank with two groups or more, in two passes: the
+ * rows that may have proximity 1 first, the rows that cannot after, and
+ * only when the page is not then full of rows of proximity 1. */
 static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const vn_mem_query *q,
                         hit *heap, int k, int *nheap, ties *t, int64_t *total)
 {
     int rc = VN_OK, nph = e->nph, ngroup = e->ngroup, *map = e->map;
+    ranking g = {
+        .m = m, .e = e, .q = q, .o = {m, q->sort}, .heap = heap, .k = k, .t = t,
+        .cur = calloc((size_t)nph + 1, sizeof *g.cur),
+        .buf = calloc((size_t)nph + 1, sizeof *g.buf),
+        .cap = calloc((size_t)nph + 1, sizeof *g.cap),
+        .runs = calloc((size_t)nph + 1, sizeof *g.runs),
+        .h = calloc((size_t)nph + 1, sizeof *g.h),
+        .gcount = calloc((size_t)ngroup + 1, sizeof *g.gcount),
+        .by_rank = q->sort == VN_SORT_RELEVANCE,
+        .monotone = q->weights[0] >= 0.0 && q->weights[1] >= 0.0,
+    };
     double *idf = calloc((size_t)nph + 1, sizeof *idf);
-    cursor **cur = calloc((size_t)nph + 1, sizeof *cur);
-    uint32_t **buf = calloc((size_t)nph + 1, sizeof *buf);
-    size_t *cap = calloc((size_t)nph + 1, sizeof *cap);
-    run *runs = calloc((size_t)nph + 1, sizeof *runs);
-    run **h = calloc((size_t)nph + 1, sizeof *h);
+    int64_t *nhit = calloc((size_t)nph + 1, sizeof *nhit);
     uint64_t *gbits = calloc(m->words, sizeof *gbits);
-    vn_ranker *r = NULL;
-    order o = {m, q->sort};
-    if (idf == NULL || cur == NULL || buf == NULL || cap == NULL
-        || runs == NULL || h == NULL || gbits == NULL)
+    int two = g.by_rank && ngroup >= 2;
+    uint64_t *later = two ? calloc(m->words, sizeof *later) : NULL; /* without proximity 1 */
+    if (idf == NULL || nhit == NULL || gbits == NULL || g.cur == NULL || g.buf == NULL
+        || g.cap == NULL || g.runs == NULL || g.h == NULL || g.gcount == NULL
+        || (two && later == NULL))
         rc = VN_ENOMEM;
     /* a group's IDF: the rows holding any of its phrases */
-    for (int g = 0; rc == VN_OK && g < ngroup; g++) {
-        int64_t nhit = 0;
+    for (int grp = 0; rc == VN_OK && grp < ngroup; grp++) {
         memset(gbits, 0, m->words * sizeof *gbits);
         for (int p = 0; p < nph; p++)
-            if (map[p] == g)
+            if (map[p] == grp)
                 for (size_t w = 0; w < m->words; w++)
                     gbits[w] |= e->ph[p].bits[w];
         for (size_t w = 0; w < m->words; w++)
-            nhit += __builtin_popcountll(gbits[w]);
-        idf[g] = vn_rank_idf(m->nrow, nhit);
+            nhit[grp] += __builtin_popcountll(gbits[w]);
+        idf[grp] = vn_rank_idf(m->nrow, nhit[grp]);
     }
-    if (rc == VN_OK && (r = vn_ranker_new(ngroup, e->psize, idf, m->avgdl, q->weights, 2)) == NULL)
+    if (rc == VN_OK)
+        rc = groups_make(e, nhit, &g.gs);
+    if (rc == VN_OK
+        && (g.r = vn_ranker_new(ngroup, e->psize, idf, m->avgdl, q->weights, 2)) == NULL)
         rc = VN_ENOMEM;
-    for (int p = 0; rc == VN_OK && p < nph; p++)
-        if (e->ph[p].positive && (cur[p] = phrase_cursors(m, &e->ph[p])) == NULL)
-            rc = VN_ENOMEM;
+    if (rc == VN_OK)
+        rc = new_cursors(&g);
     *total = 0;
-    int by_rank = q->sort == VN_SORT_RELEVANCE;
-    int *gcount = calloc((size_t)ngroup + 1, sizeof *gcount); /* zero between rows */
-    if (gcount == NULL)
-        rc = VN_ENOMEM;
-    /* Every match in id order (the cursors only move forward). Once the
-     * page is full, a row is ranked in full only when the best key it
-     * could have would enter the page: by rank, BM25 from counts with the
-     * largest proximity its words allow; by date, any key on its date. */
+    int64_t nlater = 0;
     for (size_t w = 0; rc == VN_OK && w < m->words; w++)
         for (uint64_t x = match[w]; rc == VN_OK && x != 0; x &= x - 1) {
             int32_t id = (int32_t)(w * 64 + (size_t)__builtin_ctzll(x));
@@ -1327,38 +1524,39 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
                 break;
             }
             (*total)++;
-            int nrun = 0;
-            rc = row_runs(m, e, id, cur, buf, cap, runs, &nrun);
-            hit hi = {id, 0.0};
-            if (rc == VN_OK && *nheap == k) {
-                if (by_rank) {
-                    vn_ranker_row(r);
-                    row_counts(r, map, runs, nrun);
-                    hi.key = vn_ranker_best(r, m->size[id], best_proximity(e, runs, nrun, gcount));
-                } else {
-                    hi.key = -HUGE_VAL; /* by date: its date decides */
-                }
-                if (t->want > 0 ? hi.key > heap[0].key : !before(&o, &hi, &heap[0]))
-                    continue; /* can neither enter the page nor tie with its last */
+            int near = 1;
+            rc = consider(&g, id, two ? &near : NULL);
+            if (!near) {
+                set_bit(later, id);
+                nlater++;
             }
-            if (rc == VN_OK)
-                rc = rank_row(r, ngroup, map, runs, nrun, h, m->size[id], &hi.key);
-            if (rc == VN_OK)
-                rc = push(&o, heap, nheap, k, hi, t);
         }
-    free(gcount);
-    for (int p = 0; cur != NULL && buf != NULL && p < nph; p++) {
-        free(cur[p]);
-        free(buf[p]);
+    /* then the rows left for proximity below 1 (two groups too far
+     * apart for a window of the groups' sizes, or fewer than two) */
+    if (rc == VN_OK && nlater > 0 && !(g.nheap == k && heap[0].key < -VN_RANK_TIER / 2))
+        rc = new_cursors(&g);
+    else
+        nlater = 0;
+    for (size_t w = 0; rc == VN_OK && nlater > 0 && w < m->words; w++)
+        for (uint64_t x = later[w]; rc == VN_OK && x != 0; x &= x - 1)
+            rc = consider(&g, (int32_t)(w * 64 + (size_t)__builtin_ctzll(x)), NULL);
+    *nheap = g.nheap;
+    for (int p = 0; g.cur != NULL && g.buf != NULL && p < nph; p++) {
+        free(g.cur[p]);
+        free(g.buf[p]);
     }
-    free(cur);
-    free(buf);
-    free(cap);
-    free(runs);
-    free(h);
+    free(g.gcount);
+    free(g.cur);
+    free(g.buf);
+    free(g.cap);
+    free(g.runs);
+    free(g.h);
     free(idf);
+    free(nhit);
     free(gbits);
-    vn_ranker_free(r);
+    free(later);
+    groups_free(&g.gs);
+    vn_ranker_free(g.r);
     return rc;
 }
 

@@ -44,6 +44,9 @@ typedef struct hits {
     int n;
     int nphrase;
     int *psize; /* nphrase entries, each >= 1; owned */
+    int *held;  /* NULL, or nphrase entries: > 0 for each phrase the row
+                   holds, among all its instances (v may keep only the
+                   first INST_MAX); owned */
 } hits;
 
 /* Byte ranges of a column's token positions (colocated tokens skipped). */
@@ -125,6 +128,26 @@ static int phrase_groups(const Fts5ExtensionApi *api, Fts5Context *fts, const ch
     return SQLITE_OK;
 }
 
+/* The groups the row holds (h->held), for a row whose instances h->v
+ * keeps only the first of: each phrase's first instance. */
+static int held_phrases(const Fts5ExtensionApi *api, Fts5Context *fts, const int *map, hits *h)
+{
+    h->held = calloc((size_t)h->nphrase + 1, sizeof *h->held);
+    if (h->held == NULL)
+        return SQLITE_NOMEM;
+    int nphrase = api->xPhraseCount(fts);
+    for (int p = 0; p < nphrase; p++) {
+        Fts5PhraseIter it;
+        int col = -1, off = -1;
+        int rc = api->xPhraseFirst(fts, p, &it, &col, &off);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (col >= 0)
+            h->held[map[p]]++;
+    }
+    return SQLITE_OK;
+}
+
 /* Fill *h (always initialised; free with hits_free), each instance under
  * its phrase's group (groups may be NULL). Returns an SQLite code. */
 static int load_hits(const Fts5ExtensionApi *api, Fts5Context *fts, const char *groups,
@@ -140,8 +163,14 @@ static int load_hits(const Fts5ExtensionApi *api, Fts5Context *fts, const char *
         free(map);
         return rc;
     }
-    if (ninst > INST_MAX) /* FTS5 lists them by position: keep the first */
+    if (ninst > INST_MAX) { /* FTS5 lists them by position: keep the first */
         ninst = INST_MAX;
+        rc = held_phrases(api, fts, map, h);
+    }
+    if (rc != SQLITE_OK) {
+        free(map);
+        return rc;
+    }
     h->v = malloc(((size_t)(ninst > 0 ? ninst : 0) + 1) * sizeof *h->v);
     if (h->v == NULL) {
         free(map);
@@ -166,6 +195,7 @@ static void hits_free(hits *h)
 {
     free(h->v);
     free(h->psize);
+    free(h->held);
 }
 
 /* The index range [*lo, *hi) of column col's instances in h. */
@@ -673,7 +703,7 @@ static double column_proximity(const inst *c, int m, int k, int lsum, int *cnt, 
             double score = w < lsum ? 0.0
                          : w == lsum ? (in_query_order(c, l, r) ? VN_RANK_P_ADJACENT
                                                                 : VN_RANK_P_REORDERED)
-                                     : 0.7 * (double)lsum / (double)w;
+                                     : VN_RANK_P_APART * (double)lsum / (double)w;
             best = score > best ? score : best;
             covered -= --cnt[c[l].phrase] == 0;
             if (dq[head] == l)
@@ -685,16 +715,22 @@ static double column_proximity(const inst *c, int m, int k, int lsum, int *cnt, 
 }
 
 /* The proximity of the current row (see vn_snip.h), with scratch arrays
- * cnt (nphrase + 1 entries) and dq (n + 1). */
+ * cnt (nphrase + 1 entries) and dq (n + 1). A window must hold every
+ * phrase the row holds, also when h->v keeps only its first instances. */
 static int proximity_into(const hits *h, int *cnt, int *dq, double *out)
 {
     int k = 0, lsum = 0;
     *out = 0.0;
     memset(cnt, 0, ((size_t)h->nphrase + 1) * sizeof *cnt);
-    for (int i = 0; i < h->n; i++)
+    for (int i = 0; h->held == NULL && i < h->n; i++)
         if (cnt[h->v[i].phrase]++ == 0) {
             k++;
             lsum += h->v[i].size;
+        }
+    for (int p = 0; h->held != NULL && p < h->nphrase; p++)
+        if (h->held[p] > 0) {
+            k++;
+            lsum += h->psize[p];
         }
     for (int lo = 0, hi = 0; k >= 2 && lo < h->n && *out < 1.0; lo = hi) {
         column_range(h, h->v[lo].col, &lo, &hi);
@@ -771,7 +807,9 @@ vn_ranker *vn_ranker_new(int ngroup, const int *psize, const double *idf, double
     r->freq = calloc((size_t)r->ngroup + 1, sizeof *r->freq);
     r->cnt = calloc((size_t)r->ngroup + 1, sizeof *r->cnt);
     r->h.psize = calloc((size_t)r->ngroup + 1, sizeof *r->h.psize);
-    if (r->idf == NULL || r->freq == NULL || r->cnt == NULL || r->h.psize == NULL) {
+    r->h.held = calloc((size_t)r->ngroup + 1, sizeof *r->h.held);
+    if (r->idf == NULL || r->freq == NULL || r->cnt == NULL || r->h.psize == NULL
+        || r->h.held == NULL) {
         vn_ranker_free(r);
         return NULL;
     }
@@ -806,6 +844,7 @@ double vn_rank_idf(int64_t nrow, int64_t nhit)
 void vn_ranker_row(vn_ranker *r)
 {
     memset(r->freq, 0, ((size_t)r->ngroup + 1) * sizeof *r->freq);
+    memset(r->h.held, 0, ((size_t)r->ngroup + 1) * sizeof *r->h.held);
     r->h.n = 0;
     r->sorted = 1;
 }
@@ -815,6 +854,7 @@ int vn_ranker_add(vn_ranker *r, int group, int col, int off)
     if (group < 0 || group >= r->ngroup || col < 0 || off < 0)
         return VN_OK;
     r->freq[group] += col < RANK_ARGS_MAX ? r->w[col] : 1.0;
+    r->h.held[group]++;
     if (r->ngroup < 2 || r->h.n >= INST_MAX)
         return VN_OK;
     if ((size_t)r->h.n + 1 >= r->cap) {
@@ -832,8 +872,10 @@ int vn_ranker_add(vn_ranker *r, int group, int col, int off)
 
 void vn_ranker_count(vn_ranker *r, int group, int col, uint32_t n)
 {
-    if (group >= 0 && group < r->ngroup && col >= 0)
+    if (group >= 0 && group < r->ngroup && col >= 0) {
         r->freq[group] += (double)n * (col < RANK_ARGS_MAX ? r->w[col] : 1.0);
+        r->h.held[group] += n > 0;
+    }
 }
 
 /* BM25 over the groups, as vn_rank sums it. */

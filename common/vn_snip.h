@@ -42,7 +42,8 @@
 
 /* Instances of a row that snippets and proximity read: an article that
  * holds the query's words more often (a 50 MB one can hold a million) is
- * judged on its first ones. */
+ * judged on its first ones, where a window for proximity must still hold
+ * every phrase the row holds. */
 #define VN_SNIP_INST_MAX 20000
 
 #define VN_SNIP_OPEN '\x02'
@@ -103,6 +104,7 @@ double vn_ranker_best(const vn_ranker *r, int size, double p);
  * groups in the row. */
 #define VN_RANK_P_ADJACENT 1.0
 #define VN_RANK_P_REORDERED 0.8
+#define VN_RANK_P_APART 0.7 /* times sizes / window: a window wider than the words */
 #define VN_RANK_P_NONE 0.0
 
 /* vn_snippet's text for a row whose instances come from elsewhere

@@ -11,6 +11,7 @@
 #include "vn_buf.h"
 #include "vn_mem.h"
 #include "vn_query.h"
+#include "vn_snip.h"
 #include "vn_store.h"
 #include "vn_tok.h"
 
@@ -68,12 +69,18 @@ static void add_text(vn_buf *b, unsigned *seed, int n)
     }
 }
 
-static int put(vn_store *st, int i, unsigned *seed, int body_words)
+/* Article i of body_words random words; with repeat > 0, the body's
+ * words stand around repeat times "tỉnh": more instances of a query than
+ * vn_rank looks at (VN_SNIP_INST_MAX), the other words past them. */
+static int put_long(vn_store *st, int i, unsigned *seed, int body_words, int repeat)
 {
     char path[32], date[16];
     vn_buf title = VN_BUF_INIT, body = VN_BUF_INIT;
     add_text(&title, seed, 2 + rand_r(seed) % 4);
-    add_text(&body, seed, body_words);
+    add_text(&body, seed, body_words / 2);
+    for (int k = 0; k < repeat; k++)
+        vn_buf_puts(&body, "tỉnh ");
+    add_text(&body, seed, body_words - body_words / 2);
     snprintf(path, sizeof path, "/a/%d.txt", i);
     snprintf(date, sizeof date, "20%02d-%02d-01", 10 + rand_r(seed) % 10, 1 + rand_r(seed) % 12);
     vn_buf_add(&title, "", 1);
@@ -88,6 +95,11 @@ static int put(vn_store *st, int i, unsigned *seed, int body_words)
     vn_buf_free(&title);
     vn_buf_free(&body);
     return rc;
+}
+
+static int put(vn_store *st, int i, unsigned *seed, int body_words)
+{
+    return put_long(st, i, seed, body_words, 0);
 }
 
 static int group_setup(void **state)
@@ -106,6 +118,8 @@ static int group_setup(void **state)
         rc = vn_store_begin(st, &err);
         for (int i = 0; rc == VN_OK && i < 120; i++)
             rc = put(st, c * 120 + i, &seed, 10 + rand_r(&seed) % 60);
+        for (int i = 0; rc == VN_OK && c == 1 && i < 2; i++)
+            rc = put_long(st, 2000 + i, &seed, 40, VN_SNIP_INST_MAX + 50);
         /* twins: equal scores, ordered by id */
         for (int i = 0; rc == VN_OK && c == 0 && i < 6; i++) {
             unsigned same = 99;
@@ -145,10 +159,18 @@ static void add_word(vn_buf *q, unsigned *seed)
 }
 
 /* Mostly what people type (words with and without marks, phrases), some
- * OR and exclusions, and now and then what vn_mem leaves to FTS5. */
-static void random_query(vn_buf *q, unsigned *seed)
+ * OR and exclusions, and now and then what vn_mem leaves to FTS5. The
+ * first queries (nth below 2 * NWORDS) put each word after tinh: the long
+ * articles' proximity. */
+static void random_query(vn_buf *q, unsigned *seed, int nth)
 {
     vn_buf_reset(q);
+    if (nth < 2 * (int)NWORDS) {
+        const char *w = words[nth / 2][0];
+        vn_buf_printf(q, nth % 2 ? "tinh %s" : "tinh gian %s", w);
+        vn_buf_add(q, "", 1);
+        return;
+    }
     int n = 1 + rand_r(seed) % 4, quoted = rand_r(seed) % 3 == 0 && n > 1;
     if (quoted)
         vn_buf_puts(q, "\"");
@@ -212,7 +234,7 @@ static void test_same_as_fts5(void **state)
     assert_true(vn_mem_generation(m) != 0); /* drawn at each commit that changed something */
     for (int i = 0; i < 400; i++) {
         vn_query vq = {0};
-        random_query(&q, &seed);
+        random_query(&q, &seed, i);
         assert_int_equal(vn_query_parse(q.data, strlen(q.data), &vq, &err), VN_OK);
         for (size_t w = 0; vq.match != NULL && w < sizeof ways / sizeof *ways; w++) {
             vn_search s = {.match = vq.match, .limit = ways[w].limit, .offset = ways[w].offset,

@@ -512,6 +512,32 @@ static void test_proximity_zero(void **state)
     assert_true(prox("\"tinh\" AND \"xã\"", id) > 0.0);
 }
 
+/* A row holding the query's words more often than proximity looks at
+ * (VN_SNIP_INST_MAX instances, the first ones): a window must still
+ * hold every word the row holds, so words missing from those first
+ * instances leave it no window. */
+static void test_proximity_past_first_instances(void **state)
+{
+    (void)state;
+    vn_buf a = VN_BUF_INIT, b = VN_BUF_INIT;
+    vn_buf_puts(&a, "tinh giản ");
+    vn_buf_puts(&b, "tinh giản chế ");
+    for (int i = 0; i < VN_SNIP_INST_MAX; i++) {
+        vn_buf_puts(&a, "tinh ");
+        vn_buf_puts(&b, "tinh ");
+    }
+    vn_buf_puts(&a, "chế.");
+    assert_int_equal(vn_buf_add(&a, "", 1), VN_OK);
+    assert_int_equal(vn_buf_add(&b, "", 1), VN_OK);
+    sqlite3_int64 late = add_row("Nhiều lần", a.data), early = add_row("Nhiều lần", b.data);
+    const char *match = "\"tinh\" AND \"giản\" AND \"chế\"";
+    assert_true(prox(match, late) == 0.0); /* chế past the first instances */
+    assert_true(prox(match, early) == 1.0);
+    assert_true(prox("\"tinh\" AND \"giản\"", late) == 1.0);
+    vn_buf_free(&a);
+    vn_buf_free(&b);
+}
+
 static void test_ranking_prefers_adjacent(void **state)
 {
     (void)state;
@@ -751,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_proximity_reversed),
         cmocka_unit_test(test_proximity_scattered),
         cmocka_unit_test(test_proximity_zero),
+        cmocka_unit_test(test_proximity_past_first_instances),
         cmocka_unit_test(test_ranking_prefers_adjacent),
         cmocka_unit_test(test_rank_matches_bm25),
         cmocka_unit_test(test_rank_counts_all_matches),
