@@ -41,6 +41,7 @@
 #define DEPTH_MAX 64          /* parentheses */
 #define QUERY_BITS_MAX ((size_t)32 << 20) /* bytes of phrase bit sets in one query */
 #define MERGE_LINEAR 4        /* runs merged without a heap */
+#define COUNTS_MAX ((size_t)32 << 20) /* bytes of gathered counts in one query */
 #define SPARSE_IDS 8          /* ids may spread to 8x the articles (plus 1M) */
 
 typedef struct term_ix {
@@ -653,6 +654,23 @@ static void expr_free(expr *e)
 
 /* ---- matching -------------------------------------------------------------------- */
 
+static void set_bit(uint64_t *b, int32_t id)
+{
+    b[(uint32_t)id >> 6] |= (uint64_t)1 << (id & 63);
+}
+
+static int get_bit(const uint64_t *b, int32_t id)
+{
+    return (int)(b[(uint32_t)id >> 6] >> (id & 63) & 1);
+}
+
+/* 0 when term t is not in row id, by its bit set (make_sets); 1 when
+ * it may be. */
+static int may_hold(const vn_mem *m, uint32_t t, int32_t id)
+{
+    return m->tset[t] == UINT32_MAX || get_bit(m->sets + (size_t)m->tset[t] * m->words, id);
+}
+
 /* A forward-only cursor over one term's entries. */
 typedef struct cursor {
     uint32_t at, end;
@@ -714,8 +732,9 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* Append to *out (grown) the start positions of phrase p in row id
- * (sorted, unique), moving p's cursors forward. */
-static int phrase_starts(const vn_mem *m, const phrase *p, cursor *c, int32_t id,
+ * (sorted, unique; with any set, in no order: enough to tell whether
+ * there are some), moving p's cursors forward. */
+static int phrase_starts(const vn_mem *m, const phrase *p, cursor *c, int32_t id, int any,
                          uint32_t **out, size_t *cap, size_t *n)
 {
     size_t first = *n;
@@ -723,7 +742,7 @@ static int phrase_starts(const vn_mem *m, const phrase *p, cursor *c, int32_t id
     int r = p->order[0];
     const slot *s0 = &p->slot[r];
     for (int i = 0, k = p->kbase[r]; i < s0->n; i++, k++) {
-        if (!seek(m, &c[k], id))
+        if (!may_hold(m, s0->term[i], id) || !seek(m, &c[k], id))
             continue;
         uint32_t e = c[k].at, a = m->pfirst[e], b = m->pfirst[e + 1];
         uint32_t *v = vn_grow(*out, cap, *n + (b - a) + 1, sizeof *v);
@@ -733,7 +752,7 @@ static int phrase_starts(const vn_mem *m, const phrase *p, cursor *c, int32_t id
         memcpy(v + *n, m->pos + a, (size_t)(b - a) * sizeof *v);
         *n += b - a;
     }
-    if (s0->n > 1 && *n - first > 1) { /* spellings: merge, one each */
+    if (!any && s0->n > 1 && *n - first > 1) { /* spellings: merge, one each */
         uint32_t *v = *out + first;
         size_t len = *n - first;
         qsort(v, len, sizeof *v, cmp_u32);
@@ -752,7 +771,7 @@ static int phrase_starts(const vn_mem *m, const phrase *p, cursor *c, int32_t id
         uint32_t pn[VN_TOK_SPELLINGS_MAX + 1];
         int np = 0;
         for (int i = 0, k = p->kbase[j]; i < sj->n; i++, k++)
-            if (seek(m, &c[k], id) && np <= VN_TOK_SPELLINGS_MAX) {
+            if (may_hold(m, sj->term[i], id) && seek(m, &c[k], id) && np <= VN_TOK_SPELLINGS_MAX) {
                 uint32_t e = c[k].at;
                 pv[np] = m->pos + m->pfirst[e];
                 pn[np++] = m->pfirst[e + 1] - m->pfirst[e];
@@ -824,16 +843,6 @@ static cursor *phrase_cursors(const vn_mem *m, const phrase *p)
     return c;
 }
 
-static void set_bit(uint64_t *b, int32_t id)
-{
-    b[(uint32_t)id >> 6] |= (uint64_t)1 << (id & 63);
-}
-
-static int get_bit(const uint64_t *b, int32_t id)
-{
-    return (int)(b[(uint32_t)id >> 6] >> (id & 63) & 1);
-}
-
 /* The articles holding phrase p: the first slot's terms' articles (for a
  * phrase of several positions, those where the rest follows). */
 static int phrase_bits(const vn_mem *m, phrase *p, size_t words)
@@ -878,7 +887,7 @@ static int phrase_bits(const vn_mem *m, phrase *p, size_t words)
         for (uint64_t x = p->bits[w]; x != 0; x &= x - 1) {
             int32_t id = (int32_t)(w * 64 + (size_t)__builtin_ctzll(x));
             size_t n = 0;
-            rc = phrase_starts(m, p, c, id, &starts, &cap, &n);
+            rc = phrase_starts(m, p, c, id, 1, &starts, &cap, &n);
             if (rc == VN_OK && n == 0)
                 p->bits[w] &= ~((uint64_t)1 << (id & 63));
         }
@@ -1163,7 +1172,7 @@ static int phrase_run(const vn_mem *m, const phrase *p, cursor *c, int32_t id, u
         return VN_OK;
     }
     size_t n = 0;
-    int rc = phrase_starts(m, p, c, id, buf, cap, &n);
+    int rc = phrase_starts(m, p, c, id, 0, buf, cap, &n);
     out->v = *buf;
     out->n = (uint32_t)n;
     return rc;
@@ -1406,22 +1415,49 @@ typedef struct ranking {
     run *runs;
     run **h;           /* merge scratch */
     int *gcount;       /* best_proximity scratch, zero between rows */
+    /* gather_counts: per match, per group, instances in the body and in
+     * the title (at least as many; exactly, for phrases of one term) */
+    uint32_t *counts;  /* NULL, or 2 * ngroup per match, in id order */
+    uint32_t *before;  /* per word of match: the matches in the words before */
+    const uint64_t *match;
+    int exact;         /* one group of one-term phrases: keys from counts alone */
     int by_rank;
     int monotone;      /* more instances never lower BM25 (no column weighs below 0) */
 } ranking;
+
+/* Where row id (a match) stands among the matches. */
+static size_t match_index(const ranking *g, int32_t id)
+{
+    size_t w = (uint32_t)id >> 6;
+    uint64_t below = (g->match[w] << 1 << (63 - (id & 63))); /* bits under id's */
+    return g->before[w] + (size_t)__builtin_popcountll(below);
+}
+
+/* Row id's gathered counts into g->r, for vn_ranker_best. */
+static void row_counted(ranking *g, int32_t id)
+{
+    int ng = g->e->ngroup;
+    const uint32_t *c = g->counts + match_index(g, id) * 2 * (size_t)ng;
+    vn_ranker_row(g->r);
+    for (int grp = 0; grp < ng; grp++) {
+        vn_ranker_count(g->r, grp, 0, c[2 * grp]);
+        vn_ranker_count(g->r, grp, 1, c[2 * grp + 1]);
+    }
+}
 
 /* Rank row id and push it, unless the best key it could have shows that
  * it cannot enter the page (nor tie with its last): by date, its date
  * decides; by rank, three steps, each only when the one before lets the
  * row in:
- * - when proximity cannot decide (one group, or a page of rows with
- *   proximity 1): BM25 from counts at least the row's (count_bound), no
- *   instance read;
+ * - when proximity cannot decide (one group, a page of rows with
+ *   proximity 1, or rows whose proximity is below pmax < 1): BM25 from
+ *   counts at least the row's, gathered (gather_counts) or from its
+ *   phrases' rarest slots (count_bound), with proximity pmax;
  * - with near set: the groups' runs, the rarest first, until two stand
  *   too far apart for proximity 1: the row is left, *near 0 (row_runs);
  * - BM25 from the row's counts with the largest proximity its two
  *   rarest groups allow (best_proximity). */
-static int consider(ranking *g, int32_t id, int *near)
+static int consider(ranking *g, int32_t id, double pmax, int *near)
 {
     const vn_mem *m = g->m;
     const expr *e = g->e;
@@ -1429,13 +1465,24 @@ static int consider(ranking *g, int32_t id, int *near)
     int full = g->nheap == g->k, nrun = 0;
     if (full && !g->by_rank && left_out(&g->o, g->heap, g->t, &hi))
         return VN_OK;
+    if (g->exact) { /* its key from its counts, as rank_row has it */
+        row_counted(g, id);
+        hi.key = vn_ranker_best(g->r, m->size[id], VN_RANK_P_NONE);
+        return full && left_out(&g->o, g->heap, g->t, &hi)
+            ? VN_OK : push(&g->o, g->heap, &g->nheap, g->k, hi, g->t);
+    }
     int tier = full && g->by_rank && g->heap[0].key < -VN_RANK_TIER / 2;
-    if (full && g->by_rank && g->monotone && (e->ngroup < 2 || tier)) {
-        vn_ranker_row(g->r);
-        for (int p = 0; p < e->nph; p++)
-            if (e->ph[p].positive && get_bit(e->ph[p].bits, id))
-                count_bound(m, &e->ph[p], g->cur[p], id, g->r, e->map[p]);
-        hi.key = vn_ranker_best(g->r, m->size[id], VN_RANK_P_ADJACENT);
+    if (full && g->by_rank && g->monotone
+        && (e->ngroup < 2 || tier || (pmax < VN_RANK_P_ADJACENT && g->counts != NULL))) {
+        if (g->counts != NULL) {
+            row_counted(g, id);
+        } else {
+            vn_ranker_row(g->r);
+            for (int p = 0; p < e->nph; p++)
+                if (e->ph[p].positive && get_bit(e->ph[p].bits, id))
+                    count_bound(m, &e->ph[p], g->cur[p], id, g->r, e->map[p]);
+        }
+        hi.key = vn_ranker_best(g->r, m->size[id], pmax);
         if (left_out(&g->o, g->heap, g->t, &hi))
             return VN_OK;
     }
@@ -1451,6 +1498,59 @@ static int consider(ranking *g, int32_t id, int *near)
     }
     rc = rank_row(g->r, e->ngroup, e->map, g->runs, nrun, g->h, m->size[id], &hi.key);
     return rc == VN_OK ? push(&g->o, g->heap, &g->nheap, g->k, hi, g->t) : rc;
+}
+
+/* Counts of every match per group into g->counts, term by term, each
+ * term's entries read in order: a few nanoseconds an entry, where a row
+ * read through cursors costs a few hundred. Each phrase counts the
+ * positions of its rarest slot's terms (count_bound's bound; exact for
+ * a phrase of one term). Left NULL when they would take more than
+ * COUNTS_MAX bytes. With one group of one-term phrases (a word and its
+ * spellings), g->exact: the keys come from the counts alone. */
+static int gather_counts(ranking *g, const uint64_t *match)
+{
+    const vn_mem *m = g->m;
+    const expr *e = g->e;
+    size_t nmatch = 0, per = 2 * (size_t)e->ngroup;
+    if (!g->by_rank || e->ngroup < 1)
+        return VN_OK;
+    for (size_t w = 0; w < m->words; w++)
+        nmatch += (size_t)__builtin_popcountll(match[w]);
+    if (nmatch * per * sizeof *g->counts > COUNTS_MAX)
+        return VN_OK;
+    g->counts = calloc(nmatch * per + 1, sizeof *g->counts);
+    g->before = malloc((m->words + 1) * sizeof *g->before);
+    if (g->counts == NULL || g->before == NULL)
+        return VN_ENOMEM;
+    g->match = match;
+    for (size_t w = 0, n = 0; w < m->words; w++) {
+        g->before[w] = (uint32_t)n;
+        n += (size_t)__builtin_popcountll(match[w]);
+    }
+    g->exact = e->ngroup == 1;
+    for (int p = 0; p < e->nph; p++) {
+        const phrase *ph = &e->ph[p];
+        if (!ph->positive)
+            continue;
+        g->exact = g->exact && ph->nslot == 1 && ph->slot[0].n == 1;
+        const slot *sl = &ph->slot[ph->order[0]];
+        for (int i = 0; i < sl->n; i++) {
+            cursor c = term_cursor(m, sl->term[i]);
+            for (uint32_t at = c.at; at < c.end; at++) {
+                int32_t id = m->doc[at];
+                if (!get_bit(match, id))
+                    continue;
+                const uint32_t *v = m->pos + m->pfirst[at];
+                uint32_t n = m->pfirst[at + 1] - m->pfirst[at], split = n;
+                while (split > 0 && v[split - 1] >= 1u << COL_SHIFT)
+                    split--; /* the few title positions come last */
+                uint32_t *c2 = g->counts + match_index(g, id) * per + 2 * (size_t)e->map[p];
+                c2[0] += split;
+                c2[1] += n - split;
+            }
+        }
+    }
+    return VN_OK;
 }
 
 /* Fresh cursors for the positive phrases (any already there freed). */
@@ -1511,6 +1611,8 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
         && (g.r = vn_ranker_new(ngroup, e->psize, idf, m->avgdl, q->weights, 2)) == NULL)
         rc = VN_ENOMEM;
     if (rc == VN_OK)
+        rc = gather_counts(&g, match);
+    if (rc == VN_OK && !g.exact)
         rc = new_cursors(&g);
     *total = 0;
     int64_t nlater = 0;
@@ -1525,7 +1627,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
             }
             (*total)++;
             int near = 1;
-            rc = consider(&g, id, two ? &near : NULL);
+            rc = consider(&g, id, VN_RANK_P_ADJACENT, two ? &near : NULL);
             if (!near) {
                 set_bit(later, id);
                 nlater++;
@@ -1539,13 +1641,16 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
         nlater = 0;
     for (size_t w = 0; rc == VN_OK && nlater > 0 && w < m->words; w++)
         for (uint64_t x = later[w]; rc == VN_OK && x != 0; x &= x - 1)
-            rc = consider(&g, (int32_t)(w * 64 + (size_t)__builtin_ctzll(x)), NULL);
+            rc = consider(&g, (int32_t)(w * 64 + (size_t)__builtin_ctzll(x)), VN_RANK_P_APART,
+                          NULL);
     *nheap = g.nheap;
     for (int p = 0; g.cur != NULL && g.buf != NULL && p < nph; p++) {
         free(g.cur[p]);
         free(g.buf[p]);
     }
     free(g.gcount);
+    free(g.counts);
+    free(g.before);
     free(g.cur);
     free(g.buf);
     free(g.cap);
