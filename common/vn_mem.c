@@ -1421,6 +1421,7 @@ typedef struct ranking {
     uint32_t *before;  /* per word of match: the matches in the words before */
     const uint64_t *match;
     int exact;         /* one group of one-term phrases: keys from counts alone */
+    int gathered;      /* gather_counts was called */
     int by_rank;
     int monotone;      /* more instances never lower BM25 (no column weighs below 0) */
 } ranking;
@@ -1445,73 +1446,22 @@ static void row_counted(ranking *g, int32_t id)
     }
 }
 
-/* Rank row id and push it, unless the best key it could have shows that
- * it cannot enter the page (nor tie with its last): by date, its date
- * decides; by rank, three steps, each only when the one before lets the
- * row in:
- * - when proximity cannot decide (one group, a page of rows with
- *   proximity 1, or rows whose proximity is below pmax < 1): BM25 from
- *   counts at least the row's, gathered (gather_counts) or from its
- *   phrases' rarest slots (count_bound), with proximity pmax;
- * - with near set: the groups' runs, the rarest first, until two stand
- *   too far apart for proximity 1: the row is left, *near 0 (row_runs);
- * - BM25 from the row's counts with the largest proximity its two
- *   rarest groups allow (best_proximity). */
-static int consider(ranking *g, int32_t id, double pmax, int *near)
+/* Counts of the matches from id `from` on, per group, into g->counts,
+ * term by term, each term's entries read in order: a few nanoseconds an
+ * entry, where a row read through cursors costs a few hundred, so they
+ * are gathered once rows start being left on counts (consider). Each
+ * phrase counts the positions of its rarest slot's terms (count_bound's
+ * bound; exact for a phrase of one term). Left NULL when they would take
+ * more than COUNTS_MAX bytes. With one group of one-term phrases (a word
+ * and its spellings) and from 0, g->exact: the keys come from the
+ * counts alone. */
+static int gather_counts(ranking *g, int32_t from)
 {
     const vn_mem *m = g->m;
     const expr *e = g->e;
-    hit hi = {id, g->by_rank ? 0.0 : -HUGE_VAL};
-    int full = g->nheap == g->k, nrun = 0;
-    if (full && !g->by_rank && left_out(&g->o, g->heap, g->t, &hi))
-        return VN_OK;
-    if (g->exact) { /* its key from its counts, as rank_row has it */
-        row_counted(g, id);
-        hi.key = vn_ranker_best(g->r, m->size[id], VN_RANK_P_NONE);
-        return full && left_out(&g->o, g->heap, g->t, &hi)
-            ? VN_OK : push(&g->o, g->heap, &g->nheap, g->k, hi, g->t);
-    }
-    int tier = full && g->by_rank && g->heap[0].key < -VN_RANK_TIER / 2;
-    if (full && g->by_rank && g->monotone
-        && (e->ngroup < 2 || tier || (pmax < VN_RANK_P_ADJACENT && g->counts != NULL))) {
-        if (g->counts != NULL) {
-            row_counted(g, id);
-        } else {
-            vn_ranker_row(g->r);
-            for (int p = 0; p < e->nph; p++)
-                if (e->ph[p].positive && get_bit(e->ph[p].bits, id))
-                    count_bound(m, &e->ph[p], g->cur[p], id, g->r, e->map[p]);
-        }
-        hi.key = vn_ranker_best(g->r, m->size[id], pmax);
-        if (left_out(&g->o, g->heap, g->t, &hi))
-            return VN_OK;
-    }
-    int rc = row_runs(m, e, &g->gs, id, g->cur, g->buf, g->cap, g->runs, &nrun, near);
-    if (rc != VN_OK || (near != NULL && !*near))
-        return rc;
-    if (full && g->by_rank) {
-        vn_ranker_row(g->r);
-        row_counts(g->r, e->map, g->runs, nrun);
-        hi.key = vn_ranker_best(g->r, m->size[id], best_proximity(e, g->runs, nrun, g->gcount));
-        if (left_out(&g->o, g->heap, g->t, &hi))
-            return VN_OK;
-    }
-    rc = rank_row(g->r, e->ngroup, e->map, g->runs, nrun, g->h, m->size[id], &hi.key);
-    return rc == VN_OK ? push(&g->o, g->heap, &g->nheap, g->k, hi, g->t) : rc;
-}
-
-/* Counts of every match per group into g->counts, term by term, each
- * term's entries read in order: a few nanoseconds an entry, where a row
- * read through cursors costs a few hundred. Each phrase counts the
- * positions of its rarest slot's terms (count_bound's bound; exact for
- * a phrase of one term). Left NULL when they would take more than
- * COUNTS_MAX bytes. With one group of one-term phrases (a word and its
- * spellings), g->exact: the keys come from the counts alone. */
-static int gather_counts(ranking *g, const uint64_t *match)
-{
-    const vn_mem *m = g->m;
-    const expr *e = g->e;
+    const uint64_t *match = g->match;
     size_t nmatch = 0, per = 2 * (size_t)e->ngroup;
+    g->gathered = 1;
     if (!g->by_rank || e->ngroup < 1)
         return VN_OK;
     for (size_t w = 0; w < m->words; w++)
@@ -1522,12 +1472,11 @@ static int gather_counts(ranking *g, const uint64_t *match)
     g->before = malloc((m->words + 1) * sizeof *g->before);
     if (g->counts == NULL || g->before == NULL)
         return VN_ENOMEM;
-    g->match = match;
     for (size_t w = 0, n = 0; w < m->words; w++) {
         g->before[w] = (uint32_t)n;
         n += (size_t)__builtin_popcountll(match[w]);
     }
-    g->exact = e->ngroup == 1;
+    g->exact = e->ngroup == 1 && from == 0;
     for (int p = 0; p < e->nph; p++) {
         const phrase *ph = &e->ph[p];
         if (!ph->positive)
@@ -1536,6 +1485,7 @@ static int gather_counts(ranking *g, const uint64_t *match)
         const slot *sl = &ph->slot[ph->order[0]];
         for (int i = 0; i < sl->n; i++) {
             cursor c = term_cursor(m, sl->term[i]);
+            seek(m, &c, from);
             for (uint32_t at = c.at; at < c.end; at++) {
                 int32_t id = m->doc[at];
                 if (!get_bit(match, id))
@@ -1551,6 +1501,62 @@ static int gather_counts(ranking *g, const uint64_t *match)
         }
     }
     return VN_OK;
+}
+
+/* Rank row id and push it, unless the best key it could have shows that
+ * it cannot enter the page (nor tie with its last): by date, its date
+ * decides; by rank, three steps, each only when the one before lets the
+ * row in:
+ * - when proximity cannot decide (one group, or a page of rows with
+ *   proximity 1): BM25 from counts at least the row's, gathered
+ *   (gather_counts) or from its phrases' rarest slots (count_bound);
+ * - with near set: the groups' runs, the rarest first, until two stand
+ *   too far apart for proximity 1: the row is left, *near 0 (row_runs);
+ * - BM25 from the row's counts with the largest proximity its two
+ *   rarest groups allow (best_proximity). */
+static int consider(ranking *g, int32_t id, int *near)
+{
+    const vn_mem *m = g->m;
+    const expr *e = g->e;
+    hit hi = {id, g->by_rank ? 0.0 : -HUGE_VAL};
+    int full = g->nheap == g->k, nrun = 0;
+    if (full && !g->by_rank && left_out(&g->o, g->heap, g->t, &hi))
+        return VN_OK;
+    if (g->exact) { /* its key from its counts, as rank_row has it */
+        row_counted(g, id);
+        hi.key = vn_ranker_best(g->r, m->size[id], VN_RANK_P_NONE);
+        return full && left_out(&g->o, g->heap, g->t, &hi)
+            ? VN_OK : push(&g->o, g->heap, &g->nheap, g->k, hi, g->t);
+    }
+    int tier = full && g->by_rank && g->heap[0].key < -VN_RANK_TIER / 2;
+    if (full && g->by_rank && g->monotone && (e->ngroup < 2 || tier)) {
+        int rc = g->gathered ? VN_OK : gather_counts(g, id);
+        if (rc != VN_OK)
+            return rc;
+        if (g->counts != NULL) {
+            row_counted(g, id);
+        } else {
+            vn_ranker_row(g->r);
+            for (int p = 0; p < e->nph; p++)
+                if (e->ph[p].positive && get_bit(e->ph[p].bits, id))
+                    count_bound(m, &e->ph[p], g->cur[p], id, g->r, e->map[p]);
+        }
+        hi.key = vn_ranker_best(g->r, m->size[id], VN_RANK_P_ADJACENT);
+        if (left_out(&g->o, g->heap, g->t, &hi))
+            return VN_OK;
+    }
+    int rc = row_runs(m, e, &g->gs, id, g->cur, g->buf, g->cap, g->runs, &nrun, near);
+    if (rc != VN_OK || (near != NULL && !*near))
+        return rc;
+    if (full && g->by_rank) {
+        vn_ranker_row(g->r);
+        row_counts(g->r, e->map, g->runs, nrun);
+        hi.key = vn_ranker_best(g->r, m->size[id], best_proximity(e, g->runs, nrun, g->gcount));
+        if (left_out(&g->o, g->heap, g->t, &hi))
+            return VN_OK;
+    }
+    rc = rank_row(g->r, e->ngroup, e->map, g->runs, nrun, g->h, m->size[id], &hi.key);
+    return rc == VN_OK ? push(&g->o, g->heap, &g->nheap, g->k, hi, g->t) : rc;
 }
 
 /* Fresh cursors for the positive phrases (any already there freed). */
@@ -1610,8 +1616,9 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
     if (rc == VN_OK
         && (g.r = vn_ranker_new(ngroup, e->psize, idf, m->avgdl, q->weights, 2)) == NULL)
         rc = VN_ENOMEM;
-    if (rc == VN_OK)
-        rc = gather_counts(&g, match);
+    g.match = match;
+    if (rc == VN_OK && ngroup == 1) /* for every key */
+        rc = gather_counts(&g, 0);
     if (rc == VN_OK && !g.exact)
         rc = new_cursors(&g);
     *total = 0;
@@ -1627,7 +1634,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
             }
             (*total)++;
             int near = 1;
-            rc = consider(&g, id, VN_RANK_P_ADJACENT, two ? &near : NULL);
+            rc = consider(&g, id, two ? &near : NULL);
             if (!near) {
                 set_bit(later, id);
                 nlater++;
@@ -1641,8 +1648,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
         nlater = 0;
     for (size_t w = 0; rc == VN_OK && nlater > 0 && w < m->words; w++)
         for (uint64_t x = later[w]; rc == VN_OK && x != 0; x &= x - 1)
-            rc = consider(&g, (int32_t)(w * 64 + (size_t)__builtin_ctzll(x)), VN_RANK_P_APART,
-                          NULL);
+            rc = consider(&g, (int32_t)(w * 64 + (size_t)__builtin_ctzll(x)), NULL);
     *nheap = g.nheap;
     for (int p = 0; g.cur != NULL && g.buf != NULL && p < nph; p++) {
         free(g.cur[p]);
