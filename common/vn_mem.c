@@ -28,9 +28,11 @@
 #include "vn_tok.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define COL_SHIFT 28
 #define OFF_MAX ((1u << COL_SHIFT) - 1)
@@ -42,6 +44,7 @@
 #define QUERY_BITS_MAX ((size_t)32 << 20) /* bytes of phrase bit sets in one query */
 #define MERGE_LINEAR 4        /* runs merged without a heap */
 #define COUNTS_MAX ((size_t)32 << 20) /* bytes of gathered counts in one query */
+#define SPLIT_ROWS 50000      /* candidate rows of a phrase worth a second thread */
 #define SPARSE_IDS 8          /* ids may spread to 8x the articles (plus 1M) */
 
 typedef struct term_ix {
@@ -69,6 +72,7 @@ struct vn_mem {
     uint32_t *tset;    /* by term: its articles' bit set in sets, or UINT32_MAX */
     uint64_t *sets;    /* bit sets of terms in many articles, words each */
     size_t bytes;
+    size_t split;      /* candidate rows from which a phrase is checked on two cores */
 };
 
 /* ---- loading ------------------------------------------------------------------ */
@@ -323,6 +327,8 @@ static int make_sets(vn_mem *m)
 int vn_mem_load(sqlite3 *db, int64_t gen, vn_mem **out, vn_err *err)
 {
     vn_mem *m = calloc(1, sizeof *m);
+    if (m != NULL) /* a second core to lend a query, or none */
+        m->split = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? SPLIT_ROWS : SIZE_MAX;
     *out = NULL;
     if (m == NULL)
         return vn_err_set(err, VN_ENOMEM, "out of memory");
@@ -373,6 +379,11 @@ int64_t vn_mem_generation(const vn_mem *m)
 size_t vn_mem_bytes(const vn_mem *m)
 {
     return m->bytes;
+}
+
+void vn_mem_set_split(vn_mem *m, size_t rows)
+{
+    m->split = rows;
 }
 
 /* ---- the expression ------------------------------------------------------------ */
@@ -843,6 +854,41 @@ static cursor *phrase_cursors(const vn_mem *m, const phrase *p)
     return c;
 }
 
+/* Clear from p->bits, over its words [from, to), the rows where p's
+ * terms do not follow one another. */
+static int check_follow(const vn_mem *m, phrase *p, size_t from, size_t to)
+{
+    cursor *c = phrase_cursors(m, p);
+    uint32_t *starts = NULL;
+    size_t cap = 0;
+    int rc = c != NULL ? VN_OK : VN_ENOMEM;
+    for (size_t w = from; rc == VN_OK && w < to; w++)
+        for (uint64_t x = p->bits[w]; x != 0; x &= x - 1) {
+            int32_t id = (int32_t)(w * 64 + (size_t)__builtin_ctzll(x));
+            size_t n = 0;
+            rc = phrase_starts(m, p, c, id, 1, &starts, &cap, &n);
+            if (rc == VN_OK && n == 0)
+                p->bits[w] &= ~((uint64_t)1 << (id & 63));
+        }
+    free(c);
+    free(starts);
+    return rc;
+}
+
+typedef struct check_job {
+    const vn_mem *m;
+    phrase *p;
+    size_t from, to;
+    int rc;
+} check_job;
+
+static void *check_thread(void *arg)
+{
+    check_job *j = arg;
+    j->rc = check_follow(j->m, j->p, j->from, j->to);
+    return NULL;
+}
+
 /* The articles holding phrase p: the first slot's terms' articles (for a
  * phrase of several positions, those where the rest follows). */
 static int phrase_bits(const vn_mem *m, phrase *p, size_t words)
@@ -878,21 +924,20 @@ static int phrase_bits(const vn_mem *m, phrase *p, size_t words)
     free(acc);
     if (p->nslot < 2)
         return VN_OK;
-    /* candidates holding every position's terms: check they follow */
-    cursor *c = phrase_cursors(m, p);
-    uint32_t *starts = NULL;
-    size_t cap = 0;
-    int rc = c != NULL ? VN_OK : VN_ENOMEM;
-    for (size_t w = 0; rc == VN_OK && w < words; w++)
-        for (uint64_t x = p->bits[w]; x != 0; x &= x - 1) {
-            int32_t id = (int32_t)(w * 64 + (size_t)__builtin_ctzll(x));
-            size_t n = 0;
-            rc = phrase_starts(m, p, c, id, 1, &starts, &cap, &n);
-            if (rc == VN_OK && n == 0)
-                p->bits[w] &= ~((uint64_t)1 << (id & 63));
-        }
-    free(c);
-    free(starts);
+    /* candidates holding every position's terms: check they follow, in
+     * two halves on two cores when there are many */
+    size_t half = words, ncand = 0, seen = 0;
+    for (size_t w = 0; w < words; w++)
+        ncand += (size_t)__builtin_popcountll(p->bits[w]);
+    if (ncand >= m->split)
+        for (half = 0; half < words && seen < ncand / 2; half++)
+            seen += (size_t)__builtin_popcountll(p->bits[half]);
+    check_job late = {m, p, half, words, VN_OK};
+    pthread_t th;
+    int threaded = half < words && pthread_create(&th, NULL, check_thread, &late) == 0;
+    int rc = check_follow(m, p, 0, threaded ? half : words);
+    if (threaded && pthread_join(th, NULL) == 0 && rc == VN_OK)
+        rc = late.rc;
     return rc;
 }
 

@@ -41,6 +41,11 @@ void vn_mem_free(vn_mem *m);
 /* The generation it holds, and its size in bytes. */
 int64_t vn_mem_generation(const vn_mem *m);
 size_t vn_mem_bytes(const vn_mem *m);
+/* A quoted phrase's candidate rows (those holding all its words) are
+ * checked in two halves on two threads from this many on: 50,000 by
+ * default on a machine of two cores or more, none on one core. Not while
+ * another thread ranks with m. */
+void vn_mem_set_split(vn_mem *m, size_t rows);
 
 /* One ranking request: the FTS5 expression and phrase groups vn_store
  * would give FTS5 and vn_rank, the date bounds and order of vn_search,

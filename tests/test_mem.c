@@ -235,6 +235,7 @@ static void test_same_as_fts5(void **state)
     for (int i = 0; i < 400; i++) {
         vn_query vq = {0};
         random_query(&q, &seed, i);
+        vn_mem_set_split(m, i % 2 ? 1 : SIZE_MAX); /* phrases checked on two threads, or one */
         assert_int_equal(vn_query_parse(q.data, strlen(q.data), &vq, &err), VN_OK);
         for (size_t w = 0; vq.match != NULL && w < sizeof ways / sizeof *ways; w++) {
             vn_search s = {.match = vq.match, .limit = ways[w].limit, .offset = ways[w].offset,

@@ -21,6 +21,7 @@
 #include "vn_query.h"
 #include "vn_store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        .since = (way & 0x80) ? "2018-01-01" : NULL,
                        .until = (way & 0x80) ? "2022-12-31" : NULL};
         vn_buf a = VN_BUF_INIT, b = VN_BUF_INIT;
+        vn_mem_set_split(mem, size % 2 ? 1 : SIZE_MAX); /* phrases on two threads, or one */
         int64_t ta = search(&s, mem, &a), tb = search(&s, NULL, &b);
         FUZZ_CHECK(mem_check_same(&a, ta, &b, tb),
                    "<%s> way %u: %lld against %lld\n--- in memory\n%.*s--- FTS5\n%.*s", q.match,
