@@ -936,7 +936,9 @@ static int phrase_bits(const vn_mem *m, phrase *p, size_t words)
     pthread_t th;
     int threaded = half < words && pthread_create(&th, NULL, check_thread, &late) == 0;
     int rc = check_follow(m, p, 0, threaded ? half : words);
-    if (threaded && pthread_join(th, NULL) == 0 && rc == VN_OK)
+    if (threaded && pthread_join(th, NULL) != 0)
+        abort(); /* a joinable thread of ours: cannot fail */
+    if (threaded && rc == VN_OK)
         rc = late.rc;
     return rc;
 }
@@ -1106,13 +1108,19 @@ static void run_sift(run **h, int n, int i)
     }
 }
 
-/* n sorted positions of one group counted by column into r (the body's
- * first: the few title positions come last). */
+/* How many of n sorted positions are the body's (column 0): the few
+ * title positions come last. */
+static uint32_t body_count(const uint32_t *v, uint32_t n)
+{
+    while (n > 0 && v[n - 1] >= 1u << COL_SHIFT)
+        n--;
+    return n;
+}
+
+/* n sorted positions of one group counted by column into r. */
 static void count_positions(vn_ranker *r, int group, const uint32_t *v, uint32_t n)
 {
-    uint32_t split = n;
-    while (split > 0 && v[split - 1] >= 1u << COL_SHIFT)
-        split--;
+    uint32_t split = body_count(v, n);
     vn_ranker_count(r, group, 0, split);
     for (uint32_t j = split; j < n; j++)
         vn_ranker_count(r, group, (int)(v[j] >> COL_SHIFT), 1);
@@ -1129,24 +1137,18 @@ static void row_counts(vn_ranker *r, const int *map, const run *runs, int nrun)
  * has, counted into r as group's: the positions of its rarest slot's
  * terms (an instance starting at s has one of them at s + slot, in the
  * same column), without checking the other slots. Moves p's cursors
- * forward. Returns their number. */
-static uint64_t count_bound(const vn_mem *m, const phrase *p, cursor *c, int32_t id,
-                            vn_ranker *r, int group)
+ * forward. */
+static void count_bound(const vn_mem *m, const phrase *p, cursor *c, int32_t id, vn_ranker *r,
+                        int group)
 {
     int j = p->order[0];
-    uint64_t n = 0;
     for (int i = 0, k = p->kbase[j]; i < p->slot[j].n; i++, k++)
         if (seek(m, &c[k], id)) {
             uint32_t e = c[k].at, len = m->pfirst[e + 1] - m->pfirst[e];
             count_positions(r, group, m->pos + m->pfirst[e], len);
-            n += len;
         }
-    return n;
 }
 
-/* Feed the row's instances to r in FTS5's xInst order (column, offset,
- * phrase): a merge of the runs. Order only matters to proximity, which
- * needs two groups. */
 /* The runs' instances in FTS5's xInst order (position, then phrase): a
  * merge, looking at each run when there are few, else through a heap. */
 typedef struct merger {
@@ -1447,7 +1449,6 @@ static int left_out(const order *o, const hit *heap, const ties *t, const hit *x
 typedef struct ranking {
     const vn_mem *m;
     const expr *e;
-    const vn_mem_query *q;
     order o;
     hit *heap;         /* the best k so far, the worst on top */
     int k, nheap;
@@ -1467,6 +1468,7 @@ typedef struct ranking {
     const uint64_t *match;
     int exact;         /* one group of one-term phrases: keys from counts alone */
     int gathered;      /* gather_counts was called */
+    int32_t counted_from; /* the first row it counted */
     int by_rank;
     int monotone;      /* more instances never lower BM25 (no column weighs below 0) */
 } ranking;
@@ -1509,18 +1511,19 @@ static int gather_counts(ranking *g, int32_t from)
     g->gathered = 1;
     if (!g->by_rank || e->ngroup < 1)
         return VN_OK;
-    for (size_t w = 0; w < m->words; w++)
+    g->before = malloc((m->words + 1) * sizeof *g->before);
+    if (g->before == NULL)
+        return VN_ENOMEM;
+    for (size_t w = 0; w < m->words; w++) {
+        g->before[w] = (uint32_t)nmatch;
         nmatch += (size_t)__builtin_popcountll(match[w]);
+    }
     if (nmatch * per * sizeof *g->counts > COUNTS_MAX)
         return VN_OK;
     g->counts = calloc(nmatch * per + 1, sizeof *g->counts);
-    g->before = malloc((m->words + 1) * sizeof *g->before);
-    if (g->counts == NULL || g->before == NULL)
+    if (g->counts == NULL)
         return VN_ENOMEM;
-    for (size_t w = 0, n = 0; w < m->words; w++) {
-        g->before[w] = (uint32_t)n;
-        n += (size_t)__builtin_popcountll(match[w]);
-    }
+    g->counted_from = from;
     g->exact = e->ngroup == 1 && from == 0;
     for (int p = 0; p < e->nph; p++) {
         const phrase *ph = &e->ph[p];
@@ -1535,10 +1538,8 @@ static int gather_counts(ranking *g, int32_t from)
                 int32_t id = m->doc[at];
                 if (!get_bit(match, id))
                     continue;
-                const uint32_t *v = m->pos + m->pfirst[at];
-                uint32_t n = m->pfirst[at + 1] - m->pfirst[at], split = n;
-                while (split > 0 && v[split - 1] >= 1u << COL_SHIFT)
-                    split--; /* the few title positions come last */
+                uint32_t n = m->pfirst[at + 1] - m->pfirst[at];
+                uint32_t split = body_count(m->pos + m->pfirst[at], n);
                 uint32_t *c2 = g->counts + match_index(g, id) * per + 2 * (size_t)e->map[p];
                 c2[0] += split;
                 c2[1] += n - split;
@@ -1550,8 +1551,8 @@ static int gather_counts(ranking *g, int32_t from)
 
 /* Rank row id and push it, unless the best key it could have shows that
  * it cannot enter the page (nor tie with its last): by date, its date
- * decides; by rank, three steps, each only when the one before lets the
- * row in:
+ * decides; by rank with g->exact, its gathered counts are its key; else
+ * three steps, each only when the one before lets the row in:
  * - when proximity cannot decide (one group, or a page of rows with
  *   proximity 1): BM25 from counts at least the row's, gathered
  *   (gather_counts) or from its phrases' rarest slots (count_bound);
@@ -1573,12 +1574,12 @@ static int consider(ranking *g, int32_t id, int *near)
         return full && left_out(&g->o, g->heap, g->t, &hi)
             ? VN_OK : push(&g->o, g->heap, &g->nheap, g->k, hi, g->t);
     }
-    int tier = full && g->by_rank && g->heap[0].key < -VN_RANK_TIER / 2;
+    int tier = full && g->by_rank && vn_rank_first_tier(g->heap[0].key);
     if (full && g->by_rank && g->monotone && (e->ngroup < 2 || tier)) {
         int rc = g->gathered ? VN_OK : gather_counts(g, id);
         if (rc != VN_OK)
             return rc;
-        if (g->counts != NULL) {
+        if (g->counts != NULL && id >= g->counted_from) {
             row_counted(g, id);
         } else {
             vn_ranker_row(g->r);
@@ -1604,15 +1605,21 @@ static int consider(ranking *g, int32_t id, int *near)
     return rc == VN_OK ? push(&g->o, g->heap, &g->nheap, g->k, hi, g->t) : rc;
 }
 
+static void free_cursors(ranking *g)
+{
+    for (int p = 0; g->cur != NULL && p < g->e->nph; p++) {
+        free(g->cur[p]);
+        g->cur[p] = NULL;
+    }
+}
+
 /* Fresh cursors for the positive phrases (any already there freed). */
 static int new_cursors(ranking *g)
 {
-    for (int p = 0; p < g->e->nph; p++) {
-        free(g->cur[p]);
-        g->cur[p] = NULL;
+    free_cursors(g);
+    for (int p = 0; p < g->e->nph; p++)
         if (g->e->ph[p].positive && (g->cur[p] = phrase_cursors(g->m, &g->e->ph[p])) == NULL)
             return VN_ENOMEM;
-    }
     return VN_OK;
 }
 
@@ -1626,7 +1633,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
 {
     int rc = VN_OK, nph = e->nph, ngroup = e->ngroup, *map = e->map;
     ranking g = {
-        .m = m, .e = e, .q = q, .o = {m, q->sort}, .heap = heap, .k = k, .t = t,
+        .m = m, .e = e, .o = {m, q->sort}, .heap = heap, .k = k, .t = t,
         .cur = calloc((size_t)nph + 1, sizeof *g.cur),
         .buf = calloc((size_t)nph + 1, sizeof *g.buf),
         .cap = calloc((size_t)nph + 1, sizeof *g.cap),
@@ -1687,7 +1694,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
         }
     /* then the rows left for proximity below 1 (two groups too far
      * apart for a window of the groups' sizes, or fewer than two) */
-    if (rc == VN_OK && nlater > 0 && !(g.nheap == k && heap[0].key < -VN_RANK_TIER / 2))
+    if (rc == VN_OK && nlater > 0 && !(g.nheap == k && vn_rank_first_tier(heap[0].key)))
         rc = new_cursors(&g);
     else
         nlater = 0;
@@ -1695,10 +1702,9 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
         for (uint64_t x = later[w]; rc == VN_OK && x != 0; x &= x - 1)
             rc = consider(&g, (int32_t)(w * 64 + (size_t)__builtin_ctzll(x)), NULL);
     *nheap = g.nheap;
-    for (int p = 0; g.cur != NULL && g.buf != NULL && p < nph; p++) {
-        free(g.cur[p]);
+    free_cursors(&g);
+    for (int p = 0; g.buf != NULL && p < nph; p++)
         free(g.buf[p]);
-    }
     free(g.gcount);
     free(g.counts);
     free(g.before);

@@ -149,9 +149,11 @@ static int held_phrases(const Fts5ExtensionApi *api, Fts5Context *fts, const int
 }
 
 /* Fill *h (always initialised; free with hits_free), each instance under
- * its phrase's group (groups may be NULL). Returns an SQLite code. */
+ * its phrase's group (groups may be NULL); with held set, h->held too
+ * for a row past INST_MAX instances (proximity needs it). Returns an
+ * SQLite code. */
 static int load_hits(const Fts5ExtensionApi *api, Fts5Context *fts, const char *groups,
-                     hits *h)
+                     int held, hits *h)
 {
     int ninst = 0, *map = NULL;
     memset(h, 0, sizeof *h);
@@ -165,7 +167,7 @@ static int load_hits(const Fts5ExtensionApi *api, Fts5Context *fts, const char *
     }
     if (ninst > INST_MAX) { /* FTS5 lists them by position: keep the first */
         ninst = INST_MAX;
-        rc = held_phrases(api, fts, map, h);
+        rc = held ? held_phrases(api, fts, map, h) : SQLITE_OK;
     }
     if (rc != SQLITE_OK) {
         free(map);
@@ -594,7 +596,7 @@ static int snippet(const Fts5ExtensionApi *api, Fts5Context *fts, int n, const c
 {
     hits h;
     fts_ctx c = {api, fts};
-    int rc = load_hits(api, fts, groups, &h);
+    int rc = load_hits(api, fts, groups, 0, &h);
     if (rc == SQLITE_OK)
         rc = snippet_of(&h, n, fts_column, &c, fts_tokenize, &c, b);
     hits_free(&h);
@@ -761,7 +763,7 @@ static void fn_proximity(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_
         sqlite3_result_error(ctx, "wrong number of arguments to function vn_proximity()", -1);
         return;
     }
-    int rc = load_hits(api, fts, NULL, &h);
+    int rc = load_hits(api, fts, NULL, 1, &h);
     if (rc == SQLITE_OK)
         rc = proximity(&h, &score);
     hits_free(&h);

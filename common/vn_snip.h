@@ -54,10 +54,16 @@
 #define VN_RANK_TIER 1e9
 #define VN_RANK_ROWS "vn_rank_rows" /* sqlite3_bind_pointer type */
 
+/* 1 for the key of a row of proximity 1 (vn_rank's first tier). */
+static inline int vn_rank_first_tier(double key)
+{
+    return key < -VN_RANK_TIER / 2;
+}
+
 /* The score (bm25 times the proximity factor) of a vn_rank key. */
 static inline double vn_rank_score(double key)
 {
-    return key < -VN_RANK_TIER / 2 ? key + VN_RANK_TIER : key;
+    return vn_rank_first_tier(key) ? key + VN_RANK_TIER : key;
 }
 
 /* The token count of each column as an FTS5 docsize row (the table's
@@ -92,7 +98,8 @@ void vn_ranker_row(vn_ranker *r);
 int vn_ranker_add(vn_ranker *r, int group, int col, int off);
 int vn_ranker_key(vn_ranker *r, int size, double *key);
 /* Instead of vn_ranker_add, for a row that may be skipped: n instances
- * of group in column col, counted for BM25 only; then vn_ranker_best is
+ * of group in column col, counted (for BM25, and as a group the row
+ * holds) but not placed; then vn_ranker_best is
  * the key the row would have with proximity p (VN_RANK_P_* below), no
  * larger than its real key when its proximity is at most p. A row worth
  * ranking starts again from vn_ranker_row. */
