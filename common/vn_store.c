@@ -1041,6 +1041,13 @@ static void keep_ties(page *pg, int before, int limit, int want)
     pg->n = hi - lo;
 }
 
+/* Ties are equal scores, which only sort next to each other by
+ * relevance: by date, an equal score on another date is another place. */
+static int ties_wanted(const vn_search *q)
+{
+    return q->ties && q->sort == VN_SORT_RELEVANCE;
+}
+
 /* rank_page through st->mem, when it holds the generation this read
  * transaction sees and can answer the expression. OUT: *found, NULL
  * when it did not. */
@@ -1056,7 +1063,7 @@ static int mem_page(vn_store *st, const vn_search *q, const char *match, const c
     /* the rows after the page that rank_page reads for ties: those tied
      * with its last row are all keep_ties can keep, so vn_mem gives
      * only those */
-    int after = q->ties ? VN_STORE_TIES : 0;
+    int after = ties_wanted(q) ? VN_STORE_TIES : 0;
     vn_mem_query mq = {match, groups, q->since, q->until, q->sort, limit - after, offset,
                        {1.0, TITLE_WEIGHT}, after};
     rc = vn_mem_rank(st->mem, st->fts5, &mq, pg->id, pg->key, &pg->n, total, found, err);
@@ -1068,8 +1075,8 @@ static int rank_page(vn_store *st, const vn_search *q, const char *match, const 
                      int limit, int offset, page *pg, int64_t *total, vn_mem_found **found,
                      vn_err *err)
 {
-    int before = 0, want = limit;
-    if (q->ties) {
+    int before = 0, want = limit, ties = ties_wanted(q);
+    if (ties) {
         before = offset < VN_STORE_TIES ? offset : VN_STORE_TIES;
         offset -= before;
         want = before + limit + VN_STORE_TIES;
@@ -1080,7 +1087,7 @@ static int rank_page(vn_store *st, const vn_search *q, const char *match, const 
     if (st->mem != NULL) {
         int rc = mem_page(st, q, match, groups, limit, offset, pg, total, found, err);
         if (rc != VN_OK || *found != NULL) {
-            if (rc == VN_OK && q->ties)
+            if (rc == VN_OK && ties)
                 keep_ties(pg, before, want - before - VN_STORE_TIES, want);
             return rc;
         }
@@ -1112,7 +1119,7 @@ static int rank_page(vn_store *st, const vn_search *q, const char *match, const 
     int rc = step == SQLITE_ROW || step == SQLITE_DONE ? VN_OK : db_error(st, "search failed", err);
     sqlite3_reset(s);
     sqlite3_bind_null(s, 7); /* rows is about to go */
-    if (q->ties)
+    if (ties)
         keep_ties(pg, before, want - before - VN_STORE_TIES, want);
     return rc;
 }

@@ -146,12 +146,12 @@ typedef struct vn_search {
     int limit, offset;
     const char *since, *until;
     int sort;              /* VN_SORT_* */
-    int ties;              /* also deliver the results outside the page whose
-                              score equals the page's first or last one (their
-                              rank says where, at most VN_STORE_TIES each
-                              side; none of a run that may reach further):
-                              for a caller that orders equals itself and
-                              then cuts the page */
+    int ties;              /* by relevance, also deliver the results outside
+                              the page whose score equals the page's first or
+                              last one (their rank says where, at most
+                              VN_STORE_TIES each side; none of a run that may
+                              reach further): for a caller that orders equals
+                              itself and then cuts the page; ignored by date */
 } vn_search;
 
 #define VN_STORE_TIES 32
