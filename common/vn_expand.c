@@ -65,6 +65,49 @@ static size_t others(const vn_buf *list, size_t count, const vn_buf *word)
     return n;
 }
 
+/* The content of the string starting at p (a '"'), into content; returns
+ * where the string ends (past its closing quote). */
+static const char *string_at(const char *p, vn_buf *content, int *rc)
+{
+    const char *q = p + 1;
+    vn_buf_reset(content);
+    for (; *q != '\0'; q++) {
+        if (*q == '"' && q[1] != '"')
+            break;
+        q += *q == '"';
+        vn_buf_add_rc(content, q, 1, rc);
+    }
+    return *q == '"' ? q + 1 : q;
+}
+
+/* Non-zero when match has a NOT and a string of two words or more. FTS5
+ * (3.40) then leaves out of xInst instances of the phrases of an OR that
+ * an AND joins to such a string ("tinh" AND "bien che") NOT "x"), so that
+ * vn_rank ranked those rows on a part of their words; as colocated
+ * spellings, the same words keep their instances. */
+static int phrase_and_not(vn_norm *nm, const char *match, vn_buf *content, one_word *w,
+                          int *rc, vn_err *err)
+{
+    int has_not = 0, has_phrase = 0;
+    for (const char *p = match; *rc == VN_OK && p != NULL && *p != '\0';) {
+        if (*p != '"') {
+            has_not |= strncmp(p, "NOT", 3) == 0 && (p == match || p[-1] == ' ' || p[-1] == '(')
+                       && (p[3] == ' ' || p[3] == '(' || p[3] == '"');
+            p++;
+            continue;
+        }
+        p = string_at(p, content, rc);
+        if (*rc == VN_OK && !has_phrase && content->len > 0) {
+            w->ntok = 0;
+            int r = vn_norm_tokens(nm, content->data, content->len, on_word, w, NULL, err);
+            if (r != VN_OK && r != STOP)
+                *rc = r;
+            has_phrase = w->ntok > 1;
+        }
+    }
+    return has_not && has_phrase;
+}
+
 /* Append ("\x06word" OR "\x06s1" OR ...) to out. */
 static void write_or(vn_buf *out, const vn_buf *list, size_t count, const vn_buf *word,
                      int *rc)
@@ -95,21 +138,15 @@ int vn_expand(vn_norm *nm, const char *match, vn_spellings_fn spellings, void *c
     const char *p = match;
     vn_buf_reset(out);
     vn_buf_reset(groups);
+    if (phrase_and_not(nm, match, &content, &w, &rc, err))
+        p = NULL; /* left as it is */
     while (rc == VN_OK && p != NULL && *p != '\0') {
         if (*p != '"') {
             vn_buf_add_rc(out, p++, 1, &rc);
             continue;
         }
         /* a string: "..." with "" for a quote inside */
-        const char *q = p + 1;
-        vn_buf_reset(&content);
-        for (; *q != '\0'; q++) {
-            if (*q == '"' && q[1] != '"')
-                break;
-            q += *q == '"';
-            vn_buf_add_rc(&content, q, 1, &rc);
-        }
-        const char *end = *q == '"' ? q + 1 : q, *after = end;
+        const char *end = string_at(p, &content, &rc), *after = end;
         while (*after == ' ')
             after++;
         size_t count = 0, alt = 0;

@@ -183,10 +183,21 @@ static void add_word(vn_buf *q, unsigned *seed)
 /* Mostly what people type (words with and without marks, phrases), some
  * OR and exclusions, and now and then what vn_mem leaves to FTS5. The
  * first queries (nth below 2 * NWORDS) put each word after tinh: the long
- * articles' proximity. */
+ * articles' proximity; the next ones, a word, a quoted phrase and an
+ * exclusion (FTS5 once lost instances there). */
 static void random_query(vn_buf *q, unsigned *seed, int nth)
 {
+    static const char *const fixed[] = {
+        "tinh \"gian bien\" -uy", "bien \"tinh tinh\" -so", "(tinh OR gian) \"bien che\" -dan",
+        "tinh gian \"bien che\" -vu", "\"can bo\" hoa -thuy -noi",
+    };
     vn_buf_reset(q);
+    int nf = (int)(sizeof fixed / sizeof *fixed);
+    if (nth >= 2 * (int)NWORDS && nth < 2 * (int)NWORDS + nf) {
+        vn_buf_puts(q, fixed[nth - 2 * (int)NWORDS]);
+        vn_buf_add(q, "", 1);
+        return;
+    }
     if (nth < 2 * (int)NWORDS) {
         const char *w = words[nth / 2][0];
         vn_buf_printf(q, nth % 2 ? "tinh %s" : "tinh gian %s", w);
