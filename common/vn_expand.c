@@ -82,28 +82,35 @@ static const char *string_at(const char *p, vn_buf *content, int *rc)
 
 /* Non-zero when match has a NOT and a string of two words or more. FTS5
  * (3.40) then leaves out of xInst instances of the phrases of an OR that
- * an AND joins to such a string ("tinh" AND "bien che") NOT "x"), so that
- * vn_rank ranked those rows on a part of their words; as colocated
+ * an AND joins to such a string (("tinh" AND "bien che") NOT "x"), so
+ * that vn_rank ranked those rows on a part of their words; as colocated
  * spellings, the same words keep their instances. */
 static int phrase_and_not(vn_norm *nm, const char *match, vn_buf *content, one_word *w,
                           int *rc, vn_err *err)
 {
     int has_not = 0, has_phrase = 0;
-    for (const char *p = match; *rc == VN_OK && p != NULL && *p != '\0';) {
+    /* the NOT first, outside strings: most queries have none */
+    for (const char *p = match; *rc == VN_OK && p != NULL && *p != '\0' && !has_not;) {
+        if (*p == '"') {
+            p = string_at(p, content, rc);
+            continue;
+        }
+        has_not = strncmp(p, "NOT", 3) == 0 && (p == match || p[-1] == ' ' || p[-1] == '(')
+                  && (p[3] == ' ' || p[3] == '(' || p[3] == '"');
+        p++;
+    }
+    for (const char *p = match; has_not && *rc == VN_OK && *p != '\0' && !has_phrase;) {
         if (*p != '"') {
-            has_not |= strncmp(p, "NOT", 3) == 0 && (p == match || p[-1] == ' ' || p[-1] == '(')
-                       && (p[3] == ' ' || p[3] == '(' || p[3] == '"');
             p++;
             continue;
         }
         p = string_at(p, content, rc);
-        if (*rc == VN_OK && !has_phrase && content->len > 0) {
-            w->ntok = 0;
-            int r = vn_norm_tokens(nm, content->data, content->len, on_word, w, NULL, err);
-            if (r != VN_OK && r != STOP)
-                *rc = r;
-            has_phrase = w->ntok > 1;
-        }
+        w->ntok = 0;
+        int r = content->len > 0
+              ? vn_norm_tokens(nm, content->data, content->len, on_word, w, NULL, err) : VN_OK;
+        if (r != VN_OK && r != STOP)
+            *rc = r;
+        has_phrase = w->ntok > 1;
     }
     return has_not && has_phrase;
 }

@@ -20,7 +20,10 @@
  *
  * Words with more spellings than the tokenizer would emit (VN_EXPAND_MAX)
  * and expressions that would grow past VN_EXPAND_PHRASES phrases stay as
- * they are. Calls return VN_OK or an error code and fill *err. */
+ * they are; so does an expression holding both a NOT and a string of two
+ * words or more, where FTS5 (3.40) would drop from xInst most instances
+ * of such an OR joined to that string (the colocated spellings keep
+ * theirs). Calls return VN_OK or an error code and fill *err. */
 #ifndef VN_EXPAND_H
 #define VN_EXPAND_H
 

@@ -1012,9 +1012,9 @@ typedef struct page {
     int n, first;
 } page;
 
-/* With q->ties, rank_page reads up to VN_STORE_TIES results on each side
- * of the page (want rows in all), then keeps of them those tied with the
- * page's ends. A run of equals that reaches past what was read is not
+/* With ties wanted (by relevance: ties_wanted), rank_page reads up to
+ * VN_STORE_TIES results on each side of the page (want rows in all),
+ * then keeps of them those tied with the page's ends. A run of equals that reaches past what was read is not
  * extended on that side: the caller would order a different part of it
  * for each page, and pages would repeat or skip results. */
 static void keep_ties(page *pg, int before, int limit, int want)
@@ -1136,7 +1136,7 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     /* One read transaction: the ranking, the rows and the snippets see
      * the same state even while the indexer commits. */
     int own = sqlite3_get_autocommit(st->db);
-    size_t cap = (size_t)limit + (q->ties ? 2 * VN_STORE_TIES : 0);
+    size_t cap = (size_t)limit + (ties_wanted(q) ? 2 * VN_STORE_TIES : 0);
     page pg = {calloc(cap, sizeof *pg.id), calloc(cap, sizeof *pg.key), 0, 0};
     int rc = pg.id && pg.key ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK && own)

@@ -699,6 +699,10 @@ static void test_expand_same_results(void **state)
         { "\"tinh\"", 0 },
         { "\"tinh\"\"\" AND \"bien\"", 1 },
         { "\"\x06" "bien\"", 0 },
+        /* a NOT and a string of several words: left as it is (vn_expand.h) */
+        { "(\"bien\" AND \"tinh gian\") NOT \"che\"", 0 },
+        { "\"bien\" NOT \"tinh gian\"", 0 },
+        { "\"bien\" AND \"NOT gian\"", 1 },
     };
     add_row("Biển đảo", "Tinh giản biên chế gắn với biến đổi; biển xanh. Tinh gian, bien che.");
     add_row("Biên giới", "Biến chế tinh giản: biển, biên, biến. Chế độ tinh giản biên chế.");
