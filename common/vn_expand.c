@@ -1,6 +1,7 @@
 /* vn_expand.c: see vn_expand.h. */
 #include "vn_expand.h"
 
+#include "vn_query.h"
 #include "vn_tok.h"
 
 #include <string.h>
@@ -65,21 +66,6 @@ static size_t others(const vn_buf *list, size_t count, const vn_buf *word)
     return n;
 }
 
-/* The content of the string starting at p (a '"'), into content; returns
- * where the string ends (past its closing quote). */
-static const char *string_at(const char *p, vn_buf *content, int *rc)
-{
-    const char *q = p + 1;
-    vn_buf_reset(content);
-    for (; *q != '\0'; q++) {
-        if (*q == '"' && q[1] != '"')
-            break;
-        q += *q == '"';
-        vn_buf_add_rc(content, q, 1, rc);
-    }
-    return *q == '"' ? q + 1 : q;
-}
-
 /* Non-zero when match has a NOT and a string of two words or more. FTS5
  * (3.40) then leaves out of xInst instances of the phrases of an OR that
  * an AND joins to such a string (("tinh" AND "bien che") NOT "x"), so
@@ -88,11 +74,11 @@ static const char *string_at(const char *p, vn_buf *content, int *rc)
 static int phrase_and_not(vn_norm *nm, const char *match, vn_buf *content, one_word *w,
                           int *rc, vn_err *err)
 {
-    int has_not = 0, has_phrase = 0;
+    int has_not = 0, has_phrase = 0, closed = 0;
     /* the NOT first, outside strings: most queries have none */
     for (const char *p = match; *rc == VN_OK && p != NULL && *p != '\0' && !has_not;) {
         if (*p == '"') {
-            p = string_at(p, content, rc);
+            p = vn_query_string(p, content, &closed, rc);
             continue;
         }
         has_not = strncmp(p, "NOT", 3) == 0 && (p == match || p[-1] == ' ' || p[-1] == '(')
@@ -104,7 +90,7 @@ static int phrase_and_not(vn_norm *nm, const char *match, vn_buf *content, one_w
             p++;
             continue;
         }
-        p = string_at(p, content, rc);
+        p = vn_query_string(p, content, &closed, rc);
         w->ntok = 0;
         int r = content->len > 0
               ? vn_norm_tokens(nm, content->data, content->len, on_word, w, NULL, err) : VN_OK;
@@ -153,7 +139,8 @@ int vn_expand(vn_norm *nm, const char *match, vn_spellings_fn spellings, void *c
             continue;
         }
         /* a string: "..." with "" for a quote inside */
-        const char *end = string_at(p, &content, &rc), *after = end;
+        int closed = 0;
+        const char *end = vn_query_string(p, &content, &closed, &rc), *after = end;
         while (*after == ' ')
             after++;
         size_t count = 0, alt = 0;

@@ -23,6 +23,7 @@
 #include "vn_mem.h"
 
 #include "vn_buf.h"
+#include "vn_query.h"
 #include "vn_snip.h"
 #include "vn_store.h"
 #include "vn_tok.h"
@@ -525,22 +526,16 @@ static int keyword(expr *e, const char *kw)
 /* A string: "..." with "" for a quote, tokenized into a new phrase. */
 static int parse_string(expr *e)
 {
-    const char *q = e->p + 1;
-    vn_buf_reset(&e->str);
-    for (; *q != '\0'; q++) {
-        if (*q == '"' && q[1] != '"')
-            break;
-        q += *q == '"';
-        if (vn_buf_add(&e->str, q, 1) != VN_OK) {
-            e->rc = VN_ENOMEM;
-            return -1;
-        }
+    int closed = 0, rc = VN_OK;
+    e->p = vn_query_string(e->p, &e->str, &closed, &rc);
+    if (rc != VN_OK) {
+        e->rc = rc;
+        return -1;
     }
-    if (*q != '"') {
+    if (!closed) {
         e->declined = 1;
         return -1;
     }
-    e->p = q + 1;
     skip_space(e);
     if (*e->p == '*' || *e->p == ':' || e->nph >= PHRASES_MAX) {
         e->declined = 1; /* a prefix, or a column name */
@@ -553,8 +548,8 @@ static int parse_string(expr *e)
     }
     e->ph = v;
     v[e->nph++] = (phrase){0};
-    int rc = e->tk.xTokenize(e->tok, e, FTS5_TOKENIZE_QUERY, e->str.data ? e->str.data : "",
-                             (int)e->str.len, on_token);
+    rc = e->tk.xTokenize(e->tok, e, FTS5_TOKENIZE_QUERY, e->str.data ? e->str.data : "",
+                         (int)e->str.len, on_token);
     if (rc != SQLITE_OK && !e->declined) {
         e->rc = rc == SQLITE_NOMEM ? VN_ENOMEM : VN_EDB;
         return -1;

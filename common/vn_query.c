@@ -155,6 +155,20 @@ static int keyword(const uint8_t *s, int32_t n)
     return TK_ITEM;
 }
 
+const char *vn_query_string(const char *s, vn_buf *out, int *closed, int *rc)
+{
+    const char *q = s + 1;
+    vn_buf_reset(out);
+    for (; *q != '\0'; q++) {
+        if (*q == '"' && q[1] != '"')
+            break;
+        q += *q == '"';
+        vn_buf_add_rc(out, q, 1, rc);
+    }
+    *closed = *q == '"';
+    return *closed ? q + 1 : q;
+}
+
 int vn_query_is_keyword(const char *s, size_t n)
 {
     return n <= 3 && keyword((const uint8_t *)s, (int32_t)n) != TK_ITEM;

@@ -56,6 +56,14 @@ int vn_query_parse_syn(const char *text, size_t n, const struct vn_syn *syn,
  * and must leave those alone. */
 int vn_query_is_keyword(const char *s, size_t n);
 
+/* Read back one FTS5 string of an expression: s at its opening quote,
+ * inner quotes doubled (as vn_query writes them). Its content goes into
+ * out (reset first); *closed is 0 when the text ended before a closing
+ * quote; *rc becomes VN_ENOMEM when out cannot grow. Returns where it
+ * ends: past the closing quote, or at the terminating NUL. */
+struct vn_buf;
+const char *vn_query_string(const char *s, struct vn_buf *out, int *closed, int *rc);
+
 /* Release what vn_query_parse allocated. Accepts NULL. */
 void vn_query_free(vn_query *q);
 

@@ -459,6 +459,33 @@ static vn_syn *syn_table(const char *table, vn_norm **nm)
 }
 
 /* Synonyms: input -> exact expression, with a small table of our own. */
+/* vn_query_string reads back the strings vn_query writes: quotes
+ * doubled inside, and where the string ends. */
+static void test_string_read_back(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *content, *rest;
+        int closed;
+    } reads[] = {
+        { "\"tinh\" AND \"x\"", "tinh", " AND \"x\"", 1 },
+        { "\"say \"\"hi\"\"\" OR", "say \"hi\"", " OR", 1 },
+        { "\"\"", "", "", 1 },
+        { "\"open", "open", "", 0 },
+        { "\"ends \"\"", "ends \"", "", 0 },
+    };
+    vn_buf b = VN_BUF_INIT;
+    for (size_t i = 0; i < sizeof reads / sizeof *reads; i++) {
+        int closed = -1, rc = VN_OK;
+        const char *end = vn_query_string(reads[i].in, &b, &closed, &rc);
+        assert_int_equal(rc, VN_OK);
+        assert_string_equal(b.data ? b.data : "", reads[i].content);
+        assert_string_equal(end, reads[i].rest);
+        assert_int_equal(closed, reads[i].closed);
+    }
+    vn_buf_free(&b);
+}
+
 static void test_synonyms(void **state)
 {
     (void)state;
@@ -554,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_1000_terms),
         cmocka_unit_test(test_hits),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_string_read_back),
         cmocka_unit_test(test_synonyms),
         cmocka_unit_test(test_random_synonyms),
     };
