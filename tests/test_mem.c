@@ -189,7 +189,7 @@ static void random_query(vn_buf *q, unsigned *seed, int nth)
 {
     static const char *const fixed[] = {
         "tinh \"gian bien\" -uy", "bien \"tinh tinh\" -so", "(tinh OR gian) \"bien che\" -dan",
-        "tinh gian \"bien che\" -vu", "\"can bo\" hoa -thuy -noi",
+        "tinh gian \"bien che\" -vu", "\"can bo\" hoa -thuy -noi", "(tình OR tính) \"tinh chế\" -uy",
     };
     vn_buf_reset(q);
     int nf = (int)(sizeof fixed / sizeof *fixed);
@@ -363,6 +363,11 @@ static void test_declines(void **state)
         {"\"tinh\" AND", 0},
         {"\"tinh", 0},
         {"\" , \"", 0},                             /* a phrase of no words */
+        /* an OR, a phrase of two words and a NOT: FTS5 loses instances */
+        {"((\"tình\" OR \"tính\") AND \"tinh chế\") NOT \"uy\"", 0},
+        {"(\"tình\" OR \"tính\") AND \"tinh chế\"", 1},
+        {"(\"tình\" AND \"tinh chế\") NOT \"uy\"", 1},
+        {"((\"tình\" OR \"tính\") AND \"chế\") NOT \"uy\"", 1},
     };
     vn_store *st = NULL;
     vn_mem *m = NULL;
