@@ -119,9 +119,10 @@ bench-scale: deps
 
 # Bench tools: qbench links its own build of common/ (same flags, own folder);
 # baseline_load needs SQLite only.
-$(BB)/obj/%.o: %.c $(wildcard common/*.h tests/*.h)
+$(BB)/obj/%.o: %.c $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(BB)/obj/bench/qbench.o: tests/mem_check.h
 $(BB)/qbench: $(BB)/obj/bench/qbench.o $(patsubst %.c,$(BB)/obj/%.o,$(COMMON_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 $(BB)/baseline_load: $(BB)/obj/bench/baseline_load.o

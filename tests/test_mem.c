@@ -261,6 +261,7 @@ static void test_same_as_fts5(void **state)
     vn_buf q = VN_BUF_INIT, a = VN_BUF_INIT, b = VN_BUF_INIT;
     unsigned seed = 2026;
     int compared = 0, with_hits = 0;
+    int64_t counted = 0; /* counts the copy answered */
     assert_int_equal(vn_store_open(dbpath, VN_STORE_READ, &st, &err), VN_OK);
     assert_int_equal(vn_store_load_mem(st, &m, &err), VN_OK);
     assert_true(vn_mem_bytes(m) > 0);
@@ -284,9 +285,11 @@ static void test_same_as_fts5(void **state)
         }
         if (vq.match != NULL) { /* counts alike too */
             int64_t ca = -1, cb = -2;
+            int64_t before = vn_store_mem_answers(st);
             vn_store_use_mem(st, m);
             assert_int_equal(vn_store_count_match(st, vq.match, &ca, &err), VN_OK);
             vn_store_use_mem(st, NULL);
+            counted += vn_store_mem_answers(st) - before;
             assert_int_equal(vn_store_count_match(st, vq.match, &cb, &err), VN_OK);
             if (ca != cb)
                 fail_msg("%s: count %lld against %lld", q.data, (long long)ca, (long long)cb);
@@ -294,8 +297,9 @@ static void test_same_as_fts5(void **state)
         vn_query_free(&vq);
     }
     assert_true(compared > 2000);
-    /* most of them through the copy (title: and prefixes go to FTS5) */
-    assert_true(vn_store_mem_answers(st) > compared / 2);
+    /* most of them through the copy (title: and prefixes go to FTS5);
+     * the counts it answered are not searches */
+    assert_true(vn_store_mem_answers(st) - counted > compared / 2);
     assert_true(with_hits > compared / 2); /* the queries do find things */
     vn_buf_free(&q);
     vn_buf_free(&a);
