@@ -91,12 +91,10 @@ static int phrase_and_not(vn_norm *nm, const char *match, vn_buf *content, one_w
             continue;
         }
         p = vn_query_string(p, content, &closed, rc);
-        w->ntok = 0;
-        int r = content->len > 0
-              ? vn_norm_tokens(nm, content->data, content->len, on_word, w, NULL, err) : VN_OK;
-        if (r != VN_OK && r != STOP)
-            *rc = r;
-        has_phrase = w->ntok > 1;
+        if (*rc == VN_OK && content->len > 0) {
+            lone_word(nm, content->data, content->len, w, rc, err);
+            has_phrase = w->ntok > 1;
+        }
     }
     return has_not && has_phrase;
 }

@@ -76,6 +76,27 @@ struct vn_mem {
     size_t split;      /* candidate rows from which a phrase is checked on two cores */
 };
 
+/* ---- bit sets over article ids ------------------------------------------------- */
+
+static void set_bit(uint64_t *b, int32_t id)
+{
+    b[(uint32_t)id >> 6] |= (uint64_t)1 << (id & 63);
+}
+
+static int get_bit(const uint64_t *b, int32_t id)
+{
+    return (int)(b[(uint32_t)id >> 6] >> (id & 63) & 1);
+}
+
+/* The ids set in b[0..words). */
+static size_t bits_count(const uint64_t *b, size_t words)
+{
+    size_t n = 0;
+    for (size_t w = 0; w < words; w++)
+        n += (size_t)__builtin_popcountll(b[w]);
+    return n;
+}
+
 /* ---- loading ------------------------------------------------------------------ */
 
 static int db_fail(sqlite3 *db, const char *what, vn_err *err)
@@ -319,7 +340,7 @@ static int make_sets(vn_mem *m)
             continue;
         uint64_t *b = m->sets + (size_t)m->tset[t] * m->words;
         for (uint32_t e = m->terms[t].first; e < m->terms[t + 1].first; e++)
-            b[(uint32_t)m->doc[e] >> 6] |= (uint64_t)1 << (m->doc[e] & 63);
+            set_bit(b, m->doc[e]);
     }
     m->bytes += nset * m->words * sizeof *m->sets + ((size_t)m->nterm + 1) * sizeof *m->tset;
     return VN_OK;
@@ -670,16 +691,6 @@ static void expr_free(expr *e)
 
 /* ---- matching -------------------------------------------------------------------- */
 
-static void set_bit(uint64_t *b, int32_t id)
-{
-    b[(uint32_t)id >> 6] |= (uint64_t)1 << (id & 63);
-}
-
-static int get_bit(const uint64_t *b, int32_t id)
-{
-    return (int)(b[(uint32_t)id >> 6] >> (id & 63) & 1);
-}
-
 /* 0 when term t is not in row id, by its bit set (make_sets); 1 when
  * it may be. */
 static int may_hold(const vn_mem *m, uint32_t t, int32_t id)
@@ -931,9 +942,7 @@ static int phrase_bits(const vn_mem *m, phrase *p, size_t words)
         return VN_OK;
     /* candidates holding every position's terms: check they follow, in
      * two halves on two cores when there are many */
-    size_t half = words, ncand = 0, seen = 0;
-    for (size_t w = 0; w < words; w++)
-        ncand += (size_t)__builtin_popcountll(p->bits[w]);
+    size_t half = words, ncand = bits_count(p->bits, words), seen = 0;
     if (ncand >= m->split)
         for (half = 0; half < words && seen < ncand / 2; half++)
             seen += (size_t)__builtin_popcountll(p->bits[half]);
@@ -1127,8 +1136,7 @@ static void count_positions(vn_ranker *r, int group, const uint32_t *v, uint32_t
 {
     uint32_t split = body_count(v, n);
     vn_ranker_count(r, group, 0, split);
-    for (uint32_t j = split; j < n; j++)
-        vn_ranker_count(r, group, (int)(v[j] >> COL_SHIFT), 1);
+    vn_ranker_count(r, group, 1, n - split); /* NCOL_MAX: the title is column 1 */
 }
 
 /* The runs' instances counted by column. */
@@ -1431,7 +1439,8 @@ static int groups_make(const expr *e, const int64_t *nhit, group_ix *gs)
             o--;
         }
         gs->order[o] = g;
-        gs->lsum += e->psize[g];
+        if (gs->first[g + 1] > gs->first[g]) /* a group only under a NOT has no instances */
+            gs->lsum += e->psize[g];
     }
     return VN_OK;
 }
@@ -1664,8 +1673,7 @@ static int rank_matches(const vn_mem *m, expr *e, const uint64_t *match, const v
             if (map[p] == grp)
                 for (size_t w = 0; w < m->words; w++)
                     gbits[w] |= e->ph[p].bits[w];
-        for (size_t w = 0; w < m->words; w++)
-            nhit[grp] += __builtin_popcountll(gbits[w]);
+        nhit[grp] = (int64_t)bits_count(gbits, m->words);
         idf[grp] = vn_rank_idf(m->nrow, nhit[grp]);
     }
     if (rc == VN_OK)
@@ -1811,9 +1819,8 @@ int vn_mem_rank(const vn_mem *m, fts5_api *api, const vn_mem_query *q, int64_t *
         uint64_t *match = eval(e, m->words);
         int k = q->offset + q->limit, nheap = 0;
         ties t = {.want = q->sort == VN_SORT_RELEVANCE && q->ties_after > 0 ? q->ties_after : 0};
-        size_t nmatch = 0; /* the heap never holds more than the matches */
-        for (size_t w = 0; match != NULL && w < m->words; w++)
-            nmatch += (size_t)__builtin_popcountll(match[w]);
+        /* the heap never holds more than the matches */
+        size_t nmatch = match != NULL ? bits_count(match, m->words) : 0;
         size_t cap = nmatch < (size_t)k ? nmatch : (size_t)k;
         hit *heap = match != NULL ? malloc((cap + 1) * sizeof *heap) : NULL;
         rc = heap != NULL ? rank_matches(m, e, match, q, heap, k, &nheap, &t, total) : VN_ENOMEM;
@@ -1866,8 +1873,7 @@ int vn_mem_count(const vn_mem *m, fts5_api *api, const char *match, int64_t *cou
     uint64_t *bits = rc == VN_OK && ok ? eval(&f.e, m->words) : NULL;
     if (rc == VN_OK && ok && bits == NULL)
         rc = VN_ENOMEM;
-    for (size_t w = 0; bits != NULL && w < m->words; w++)
-        *count += __builtin_popcountll(bits[w]);
+    *count = bits != NULL ? (int64_t)bits_count(bits, m->words) : 0;
     *handled = bits != NULL;
     free(bits);
     expr_free(&f.e);
