@@ -1102,16 +1102,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
 static int room_for_one(server *sv)
 {
     pthread_mutex_lock(&sv->conn_lock);
-    while (sv->open_conns >= sv->o.max_conn && !atomic_load(&sv->stopping)) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 100 * 1000 * 1000; /* and look at stopping now and then */
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&sv->conn_freed, &sv->conn_lock, &until);
-    }
+    while (sv->open_conns >= sv->o.max_conn && !atomic_load(&sv->stopping))
+        pthread_cond_wait(&sv->conn_freed, &sv->conn_lock); /* stop_accepting wakes it too */
     pthread_mutex_unlock(&sv->conn_lock);
     return !atomic_load(&sv->stopping);
 }
@@ -1233,6 +1225,9 @@ static int start(server *sv, const struct sockaddr_storage *ss)
  * waiting in the backlog. */
 static void stop_accepting(server *sv)
 {
+    pthread_mutex_lock(&sv->conn_lock); /* an acceptor waiting for room: stopping now */
+    pthread_cond_broadcast(&sv->conn_freed);
+    pthread_mutex_unlock(&sv->conn_lock);
     if (sv->listen_fd >= 0)
         shutdown(sv->listen_fd, SHUT_RDWR);
     if (sv->accepting)

@@ -609,6 +609,25 @@ kill -TERM "$PID"
 wait "$PID"
 equals "--max-connections 2: exit 0" "$?" 0
 
+# SIGTERM while the acceptor waits for room: it stops at once, not never
+ok "server with --max-connections 2 starts again" start_server "$TMP/max2.out" --threads 1 --max-connections 2 --no-memory
+python3 - "$U" >/dev/null 2>&1 <<'PY' &
+import socket, sys, time
+host, port = sys.argv[1].rsplit("/", 1)[-1].rsplit(":", 1)
+idle = [socket.create_connection((host, int(port)), timeout=5) for _ in range(2)]
+time.sleep(4)
+PY
+HOLD=$!
+sleep 0.5
+kill -TERM "$PID"
+for _ in $(seq 30); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+gone=yes; kill -0 "$PID" 2>/dev/null && gone=no
+equals "SIGTERM with the connections full: stopped within 3 s" "$gone" yes
+[ "$gone" = yes ] || kill -KILL "$PID"
+wait "$PID"
+equals "SIGTERM with the connections full: exit 0" "$?" 0
+wait "$HOLD"
+
 # ---- the command line ---------------------------------------------------------------------------------
 
 out=$("$VNQUERY" serve --help); rc=$?
