@@ -579,8 +579,13 @@ equals "server after 200 slow clients: exit 0" "$?" 0
 
 # ---- --max-connections: the next client waits its turn -------------------------------------------
 
-ok "server with --max-connections 2 starts" start_server "$TMP/max.out" --threads 1 --max-connections 2 --no-memory
-python3 - "$U" >"$TMP/max" 2>&1 <<'PY'
+# max_conn_waits THREADS: with --max-connections 2 and two idle
+# connections, a third client waits, and is answered once one closes
+# (with a pool, libmicrohttpd splits its own limit among the threads)
+max_conn_waits() {
+    ok "server with --max-connections 2, --threads $1 starts" start_server "$TMP/max.out" \
+        --threads "$1" --max-connections 2 --no-memory
+    python3 - "$U" >"$TMP/max" 2>&1 <<'PY'
 import socket, sys, time
 host, port = sys.argv[1].rsplit("/", 1)[-1].rsplit(":", 1)
 idle = [socket.create_connection((host, int(port)), timeout=5) for _ in range(2)]
@@ -603,11 +608,14 @@ while True:
     data += b
 print("then:", data.split(b"\r\n")[0].decode())
 PY
-contains "a third client waits while two connections are open" "$(cat "$TMP/max")" "waited"
-contains "and is answered once one closes" "$(cat "$TMP/max")" "then: HTTP/1.1 200 OK"
-kill -TERM "$PID"
-wait "$PID"
-equals "--max-connections 2: exit 0" "$?" 0
+    contains "--threads $1: a third client waits while two connections are open" "$(cat "$TMP/max")" "waited"
+    contains "--threads $1: and is answered once one closes" "$(cat "$TMP/max")" "then: HTTP/1.1 200 OK"
+    kill -TERM "$PID"
+    wait "$PID"
+    equals "--max-connections 2, --threads $1: exit 0" "$?" 0
+}
+max_conn_waits 1
+max_conn_waits 2
 
 # SIGTERM while the acceptor waits for room: it stops at once, not never
 ok "server with --max-connections 2 starts again" start_server "$TMP/max2.out" --threads 1 --max-connections 2 --no-memory
