@@ -297,16 +297,13 @@ int vn_zip_unpack(const void *src, size_t n, vn_buf *dst, vn_err *err)
 
 struct vn_zip_inflater {
     z_stream zs;   /* raw (no zlib header): the dictionary goes in unchecked */
-    int ready;
     size_t fast;   /* bodies inflated this way */
 };
 
 vn_zip_inflater *vn_zip_inflater_new(void)
 {
     vn_zip_inflater *z = calloc(1, sizeof *z);
-    if (z != NULL && inflateInit2(&z->zs, -MAX_WBITS) == Z_OK)
-        z->ready = 1;
-    if (z != NULL && !z->ready) {
+    if (z != NULL && inflateInit2(&z->zs, -MAX_WBITS) != Z_OK) {
         free(z);
         z = NULL;
     }
