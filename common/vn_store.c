@@ -885,15 +885,13 @@ int vn_store_generation(vn_store *st, int64_t *gen, vn_err *err)
     return one_int(st, Q_META_GET, "generation", gen, "cannot read vn_meta", err);
 }
 
-/* A read transaction, unless the caller already holds one: *own says
- * whether this one is ours, for read_end. */
-static int read_begin(vn_store *st, int *own, vn_err *err)
+int vn_store_read_begin(vn_store *st, int *own, vn_err *err)
 {
     *own = sqlite3_get_autocommit(st->db);
     return *own ? exec(st, "BEGIN", "cannot start a read transaction", err) : VN_OK;
 }
 
-static void read_end(vn_store *st, int own)
+void vn_store_read_end(vn_store *st, int own)
 {
     if (own && !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
@@ -904,12 +902,12 @@ int vn_store_load_mem(vn_store *st, vn_mem **out, vn_err *err)
     int64_t gen = 0;
     int own = 0;
     *out = NULL;
-    int rc = read_begin(st, &own, err);
+    int rc = vn_store_read_begin(st, &own, err);
     if (rc == VN_OK)
         rc = vn_store_generation(st, &gen, err);
     if (rc == VN_OK)
         rc = vn_mem_load(st->db, gen, out, err);
-    read_end(st, own);
+    vn_store_read_end(st, own);
     return rc;
 }
 
@@ -928,7 +926,7 @@ int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *er
     int handled = 0, current = 0, own = 0;
     /* one statement through FTS5; the copy's generation and its count must
      * see the same state */
-    int rc = st->mem != NULL ? read_begin(st, &own, err) : VN_OK;
+    int rc = st->mem != NULL ? vn_store_read_begin(st, &own, err) : VN_OK;
     /* through the copy in memory when it holds what this transaction sees */
     if (rc == VN_OK)
         rc = mem_current(st, &current, err);
@@ -937,7 +935,7 @@ int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *er
     st->mem_answers += handled;
     if (rc == VN_OK && !handled)
         rc = one_int(st, Q_MATCH_COUNT, match, n, "search failed", err);
-    read_end(st, own);
+    vn_store_read_end(st, own);
     return rc;
 }
 
@@ -1155,7 +1153,7 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     page pg = {calloc(cap, sizeof *pg.id), calloc(cap, sizeof *pg.key), 0, 0};
     int rc = pg.id && pg.key ? VN_OK : vn_err_set(err, VN_ENOMEM, "out of memory");
     if (rc == VN_OK)
-        rc = read_begin(st, &own, err);
+        rc = vn_store_read_begin(st, &own, err);
     /* lone words typed without marks as an OR of their spellings */
     vn_buf match = VN_BUF_INIT, groups = VN_BUF_INIT;
     if (rc == VN_OK)
@@ -1173,7 +1171,7 @@ int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
     vn_mem_found_free(found);
     vn_buf_free(&match);
     vn_buf_free(&groups);
-    read_end(st, own);
+    vn_store_read_end(st, own);
     free(pg.id);
     free(pg.key);
     if (total != NULL)

@@ -161,6 +161,13 @@ typedef struct vn_search {
 int vn_store_search(vn_store *st, const vn_search *q, vn_hit_fn fn, void *ctx,
                     int64_t *total, vn_err *err);
 
+/* One read transaction over several calls, so that they see the same
+ * state of the index while the indexer commits (each call otherwise
+ * holds its own): none is started when the caller already holds one,
+ * and *own says so for vn_store_read_end. */
+int vn_store_read_begin(vn_store *st, int *own, vn_err *err);
+void vn_store_read_end(vn_store *st, int own);
+
 /* OUT: *n, the articles that match the FTS5 expression match. */
 int vn_store_count_match(vn_store *st, const char *match, int64_t *n, vn_err *err);
 

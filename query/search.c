@@ -680,14 +680,18 @@ static int run_text(vn_store *st, vn_norm *nm, const search_req *rq, const char 
         .ties = rq->sort == VN_SORT_RELEVANCE,
     };
     drop_hits(res);
-    int rc = vn_query_parse_syn(text, strlen(text), rq->syn, nm, &q, err);
+    int own = 0, rc = vn_query_parse_syn(text, strlen(text), rq->syn, nm, &q, err);
     s.match = q.match;
+    /* the page and the counts that reorder its ties see one state */
+    if (rc == VN_OK)
+        rc = vn_store_read_begin(st, &own, err);
     if (rc == VN_OK)
         rc = vn_store_search(st, &s, keep_hit, &c, &res->total, err);
     if (rc == VN_OK && c.rc != VN_OK)
         rc = vn_err_set(err, c.rc, "out of memory");
     if (rc == VN_OK && s.ties)
         rc = prefer_common_reading(st, nm, text, rq->offset, rq->limit, res, err);
+    vn_store_read_end(st, own);
     vn_query_free(&q);
     return rc;
 }

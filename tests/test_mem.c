@@ -345,6 +345,37 @@ static void test_date_order_has_no_ties(void **state)
     vn_store_close(st);
 }
 
+/* One read transaction over several calls: only the outermost is the
+ * store's to end, and loading the copy inside the caller's leaves it the
+ * caller's (it used to be committed). */
+static void test_read_transaction(void **state)
+{
+    (void)state;
+    vn_store *st = NULL;
+    vn_mem *m = NULL;
+    vn_err err;
+    int outer = -1, inner = -1;
+    int64_t n = -1;
+    assert_int_equal(vn_store_open(dbpath, VN_STORE_READ, &st, &err), VN_OK);
+    sqlite3 *db = vn_store_db(st);
+    assert_int_equal(vn_store_read_begin(st, &outer, &err), VN_OK);
+    assert_int_equal(outer, 1);
+    assert_int_equal(sqlite3_get_autocommit(db), 0);
+    assert_int_equal(vn_store_read_begin(st, &inner, &err), VN_OK);
+    assert_int_equal(inner, 0);
+    assert_int_equal(vn_store_load_mem(st, &m, &err), VN_OK);
+    vn_store_use_mem(st, m);
+    assert_int_equal(vn_store_count_match(st, "\"tinh\"", &n, &err), VN_OK);
+    assert_true(n > 0);
+    vn_store_read_end(st, inner);
+    assert_int_equal(sqlite3_get_autocommit(db), 0); /* still the caller's */
+    vn_store_read_end(st, outer);
+    assert_int_equal(sqlite3_get_autocommit(db), 1);
+    vn_store_use_mem(st, NULL);
+    vn_mem_free(m);
+    vn_store_close(st);
+}
+
 /* What vn_mem answers itself and what it leaves to FTS5. */
 static void test_declines(void **state)
 {
@@ -450,6 +481,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_as_fts5),
         cmocka_unit_test(test_date_order_has_no_ties),
+        cmocka_unit_test(test_read_transaction),
         cmocka_unit_test(test_declines),
         cmocka_unit_test(test_stale_goes_to_fts5),
     };
